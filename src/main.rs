@@ -1,0 +1,33 @@
+//! Thin binary: parse the command line, run the command, map the outcome to
+//! an exit code (0 success, 1 some input or check failed, 2 usage or nothing
+//! could be done).
+
+use clap::Parser;
+use std::process::ExitCode;
+use temoignages::cli::{Cli, Command};
+use temoignages::cmd::{self, Sortie};
+use temoignages::config::BuildConfig;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Sortie::Impossible as u8 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Build { inputs, out, referentiels, quiet } => {
+            cmd::build::run(&BuildConfig::resoudre(inputs, Some(out), referentiels, quiet))
+        }
+        Command::Validate { dir } => cmd::validate::run(&dir),
+        Command::Schemas { dir } => cmd::schemas::run(&dir),
+    };
+    match result {
+        Ok(s) => ExitCode::from(s as u8),
+        Err(e) => {
+            eprintln!("erreur : {e:#}");
+            ExitCode::from(Sortie::Impossible as u8)
+        }
+    }
+}

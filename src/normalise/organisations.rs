@@ -1,0 +1,988 @@
+//! Organisation registry (`input/referentiels/organisations.csv`): loading,
+//! checking, and resolving the names written in pages ("Témoignage de la
+//! direction …", "l'IGN", "DINUM") to a canonical organisation.
+//! Matching folds case, accents, apostrophes and leading articles, and
+//! tolerates small misspellings of long names (never of sigles).
+//! Pure: takes the CSV text, does no I/O and knows nothing of pages or records.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Values allowed in the `nature` column (kept in step with the schema's enum).
+pub const NATURES: &[&str] = &[
+    "premier-ministre",
+    "ministere",
+    "service-du-premier-ministre",
+    "direction-administration-centrale",
+    "service-a-competence-nationale",
+    "etablissement-public",
+    "groupement-interet-public",
+    "groupement-interet-economique",
+    "autorite-administrative-independante",
+    "autorite-publique-independante",
+    "juridiction",
+    "autre",
+];
+
+/// Natures a `ministere` cell may point to.
+const NATURES_DE_RATTACHEMENT: &[&str] = &["ministere", "premier-ministre"];
+
+const COLONNES: &[&str] = &[
+    "identifiant",
+    "nom",
+    "sigle",
+    "nature",
+    "ministere",
+    "variantes",
+    "source",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    pub identifiant: String,
+    pub nom: String,
+    pub sigle: Option<String>,
+    pub nature: String,
+    pub ministere: Option<String>,
+    pub variantes: Vec<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution<'a> {
+    /// Matched a name, a variant or a sigle exactly (modulo case, accents, apostrophes, articles).
+    Trouvee(&'a Organisation),
+    /// Matched after correcting a small misspelling; `ecrit` is the text as written (for an `info` finding "nom corrigé").
+    Corrigee {
+        organisation: &'a Organisation,
+        ecrit: String,
+    },
+    Inconnue,
+}
+
+/// One searchable form of an organisation: its name, a variant or its sigle.
+#[derive(Debug, Clone)]
+struct Cle {
+    /// Folded words (see [`plier`]), leading articles removed.
+    mots: Vec<String>,
+    /// The words joined by one space: the form compared and measured.
+    texte: String,
+    /// Sigles (and one-word upper-case variants such as "DINSIC") are matched
+    /// exactly, never corrected, and inside a sentence only as written.
+    sigle: Option<String>,
+    index: usize,
+}
+
+pub struct Registre {
+    organisations: Vec<Organisation>,
+    cles: Vec<Cle>,
+    /// Folded key text → index into `cles`.
+    exactes: HashMap<String, usize>,
+}
+
+impl Registre {
+    /// Parses and checks the registry CSV. Errors name the line.
+    pub fn depuis_csv(texte: &str) -> Result<Registre, String> {
+        let mut lecteur = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(texte.as_bytes());
+        let entetes = lecteur
+            .headers()
+            .map_err(|e| format!("ligne 1 : en-tête illisible ({e})"))?
+            .clone();
+        let mut positions = HashMap::new();
+        for colonne in COLONNES {
+            let i = entetes
+                .iter()
+                .position(|h| h.trim() == *colonne)
+                .ok_or_else(|| format!("ligne 1 : colonne « {colonne} » absente"))?;
+            positions.insert(*colonne, i);
+        }
+
+        let mut organisations = Vec::new();
+        let mut lignes = Vec::new();
+        for enregistrement in lecteur.records() {
+            let enregistrement = enregistrement.map_err(|e| format!("{e}"))?;
+            let ligne = enregistrement.position().map_or(0, |p| p.line());
+            let champ = |nom: &str| {
+                enregistrement
+                    .get(positions[nom])
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            let optionnel = |nom: &str| Some(champ(nom)).filter(|v| !v.is_empty());
+            let erreur = |message: String| format!("ligne {ligne} : {message}");
+
+            let identifiant = champ("identifiant");
+            if !identifiant_valide(&identifiant) {
+                return Err(erreur(format!(
+                    "identifiant « {identifiant} » invalide (attendu : [a-z0-9] séparés par des tirets)"
+                )));
+            }
+            let nom = champ("nom");
+            if nom.is_empty() {
+                return Err(erreur("nom vide".to_string()));
+            }
+            let nature = champ("nature");
+            if !NATURES.contains(&nature.as_str()) {
+                return Err(erreur(format!("nature « {nature} » inconnue")));
+            }
+            let variantes = champ("variantes")
+                .split(';')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect();
+            organisations.push(Organisation {
+                identifiant,
+                nom,
+                sigle: optionnel("sigle"),
+                nature,
+                ministere: optionnel("ministere"),
+                variantes,
+                source: optionnel("source"),
+            });
+            lignes.push(ligne);
+        }
+
+        // Unique identifiants and names, and `ministere` pointing at a ministry.
+        let mut identifiants = HashMap::new();
+        for (i, o) in organisations.iter().enumerate() {
+            if let Some(j) = identifiants.insert(o.identifiant.as_str(), i) {
+                return Err(format!(
+                    "ligne {} : identifiant « {} » déjà utilisé ligne {}",
+                    lignes[i], o.identifiant, lignes[j]
+                ));
+            }
+        }
+        for (i, o) in organisations.iter().enumerate() {
+            if let Some(m) = &o.ministere {
+                let ok = organisations
+                    .iter()
+                    .any(|r| r.nom == *m && NATURES_DE_RATTACHEMENT.contains(&r.nature.as_str()));
+                if !ok {
+                    return Err(format!(
+                        "ligne {} : ministère « {m} » absent du registre (nature ministere ou premier-ministre)",
+                        lignes[i]
+                    ));
+                }
+            }
+        }
+
+        let mut cles: Vec<Cle> = Vec::new();
+        let mut exactes: HashMap<String, usize> = HashMap::new();
+        for (index, o) in organisations.iter().enumerate() {
+            let mut formes: Vec<(&str, bool)> = vec![(o.nom.as_str(), false)];
+            formes.extend(o.variantes.iter().map(|v| (v.as_str(), false)));
+            if let Some(s) = &o.sigle {
+                formes.push((s.as_str(), true));
+            }
+            for (forme, est_sigle) in formes {
+                let mots = sans_articles(mots_plies(forme));
+                if mots.is_empty() {
+                    return Err(format!("ligne {} : forme vide « {forme} »", lignes[index]));
+                }
+                let texte = mots.join(" ");
+                let sigle_like = est_sigle || (mots.len() == 1 && forme_majuscule(forme));
+                let cle = Cle {
+                    mots,
+                    texte: texte.clone(),
+                    sigle: sigle_like.then(|| forme.trim().to_string()),
+                    index,
+                };
+                match exactes.get(&texte) {
+                    Some(&k) if cles[k].index != index => {
+                        let autre: &Organisation = &organisations[cles[k].index];
+                        return Err(format!(
+                            "ligne {} : « {forme} » désigne déjà « {} » (ligne {})",
+                            lignes[index], autre.nom, lignes[cles[k].index]
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        exactes.insert(texte, cles.len());
+                        cles.push(cle);
+                    }
+                }
+            }
+        }
+
+        Ok(Registre {
+            organisations,
+            cles,
+            exactes,
+        })
+    }
+
+    /// Every organisation, in file order.
+    pub fn organisations(&self) -> &[Organisation] {
+        &self.organisations
+    }
+
+    /// The organisation with this `identifiant`.
+    pub fn par_identifiant(&self, identifiant: &str) -> Option<&Organisation> {
+        self.organisations
+            .iter()
+            .find(|o| o.identifiant == identifiant)
+    }
+
+    /// Resolves an attribution line such as "Témoignage de la direction de l'information légale et administrative", "Témoignage du ministère des Armées", "Témoignage de l’Institut nationale du cancer", "Témoignage du GIE SESAM-Vitale, un groupement expert des systèmes d’information…", "Témoignage de l’Agence Numérique en Santé".
+    pub fn resoudre(&self, attribution: &str) -> Resolution<'_> {
+        let morceaux = decouper(attribution);
+        let debut = debut_du_nom(&morceaux);
+        self.resoudre_morceaux(attribution, &morceaux[debut..])
+    }
+
+    /// Resolves a name or sigle found anywhere (e.g. "DINUM", "l'IGN").
+    pub fn chercher(&self, nom: &str) -> Resolution<'_> {
+        let morceaux = decouper(nom);
+        let debut = passer_articles(&morceaux, 0);
+        self.resoudre_morceaux(nom, &morceaux[debut..])
+    }
+
+    fn resoudre_morceaux(&self, texte: &str, morceaux: &[Morceau]) -> Resolution<'_> {
+        let mots: Vec<&Mot> = morceaux
+            .iter()
+            .filter_map(|m| match m {
+                Morceau::Mot(mot) => Some(mot),
+                _ => None,
+            })
+            .collect();
+        if mots.is_empty() {
+            return Resolution::Inconnue;
+        }
+
+        // Candidates: the whole text, then each head cut before a comma or a
+        // parenthesis, longest first.
+        let mut candidats: Vec<String> = Vec::new();
+        let mut courant: Vec<&str> = Vec::new();
+        for m in morceaux {
+            match m {
+                Morceau::Mot(mot) => courant.push(&mot.plie),
+                Morceau::Coupure | Morceau::Ouvrante | Morceau::Fermante => {
+                    let tete = sans_articles_ref(&courant).join(" ");
+                    if !tete.is_empty() && !candidats.contains(&tete) {
+                        candidats.push(tete);
+                    }
+                }
+            }
+        }
+        let tout = sans_articles_ref(&courant).join(" ");
+        if !candidats.contains(&tout) {
+            candidats.push(tout);
+        }
+        candidats.sort_by_key(|c| std::cmp::Reverse(c.len()));
+
+        // 1. Exact match of the whole text or a head.
+        for c in &candidats {
+            if let Some(&k) = self.exactes.get(c) {
+                return Resolution::Trouvee(&self.organisations[self.cles[k].index]);
+            }
+        }
+
+        // 2. A parenthesis holding a sigle or a name: "… (DINUM)".
+        for contenu in contenus_entre_parentheses(morceaux) {
+            let texte = sans_articles_ref(&contenu).join(" ");
+            if let Some(&k) = self.exactes.get(&texte) {
+                return Resolution::Trouvee(&self.organisations[self.cles[k].index]);
+            }
+        }
+
+        // 3. A small misspelling of a long name or variant.
+        for c in &candidats {
+            if let Some(index) = self.corriger(c) {
+                return Resolution::Corrigee {
+                    organisation: &self.organisations[index],
+                    ecrit: ecrit_du_candidat(texte, morceaux, c),
+                };
+            }
+        }
+
+        // 4. A name, variant or sigle contained in the text: the earliest
+        //    occurrence wins, then the longest.
+        let mut meilleur: Option<(usize, usize, usize)> = None; // (start, words, index)
+        for cle in &self.cles {
+            if let Some(debut) = occurrence(&mots, cle) {
+                let n = cle.mots.len();
+                let mieux = match meilleur {
+                    None => true,
+                    Some((d, l, _)) => debut < d || (debut == d && n > l),
+                };
+                if mieux {
+                    meilleur = Some((debut, n, cle.index));
+                }
+            }
+        }
+        match meilleur {
+            Some((_, _, index)) => Resolution::Trouvee(&self.organisations[index]),
+            None => Resolution::Inconnue,
+        }
+    }
+
+    /// The organisation whose name or variant is within the allowed edit
+    /// distance of `candidat`; `None` when none is, or when two different
+    /// organisations are equally close.
+    fn corriger(&self, candidat: &str) -> Option<usize> {
+        let n = candidat.chars().count();
+        let mut meilleur: Option<(usize, usize)> = None; // (distance, index)
+        let mut ambigu = false;
+        for cle in self.cles.iter().filter(|c| c.sigle.is_none()) {
+            let m = cle.texte.chars().count();
+            let permis = distance_permise(n.min(m));
+            if permis == 0 || n.abs_diff(m) > permis {
+                continue;
+            }
+            let d = distance(candidat, &cle.texte);
+            if d == 0 || d > permis {
+                continue;
+            }
+            match meilleur {
+                Some((md, mi)) if d == md && mi != cle.index => ambigu = true,
+                Some((md, _)) if d >= md => {}
+                _ => {
+                    meilleur = Some((d, cle.index));
+                    ambigu = false;
+                }
+            }
+        }
+        if ambigu {
+            None
+        } else {
+            meilleur.map(|(_, i)| i)
+        }
+    }
+}
+
+/// Edits tolerated for a folded string of `longueur` characters.
+fn distance_permise(longueur: usize) -> usize {
+    match longueur {
+        0..=7 => 0,
+        8..=15 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent
+/// transpositions), on characters.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let largeur = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * largeur];
+    for i in 0..=a.len() {
+        d[i * largeur] = i;
+    }
+    for (j, v) in d.iter_mut().enumerate().take(largeur) {
+        *v = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cout = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * largeur + j] + 1)
+                .min(d[i * largeur + j - 1] + 1)
+                .min(d[(i - 1) * largeur + j - 1] + cout);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * largeur + j - 2] + 1);
+            }
+            d[i * largeur + j] = v;
+        }
+    }
+    d[a.len() * largeur + b.len()]
+}
+
+/// A word as written and folded.
+#[derive(Debug, Clone)]
+struct Mot {
+    brut: String,
+    plie: String,
+    /// Byte span in the text that was split.
+    debut: usize,
+    fin: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Morceau {
+    Mot(Mot),
+    /// Comma, semicolon, colon, dash or full stop: where an apposition starts.
+    Coupure,
+    Ouvrante,
+    Fermante,
+}
+
+/// Splits into words and cut marks. Apostrophes, hyphens and other
+/// punctuation separate words ("l’IGN" → "l", "IGN"; "SESAM-Vitale" →
+/// "SESAM", "Vitale").
+fn decouper(texte: &str) -> Vec<Morceau> {
+    let mut morceaux = Vec::new();
+    let mut debut: Option<usize> = None;
+    let fin_de_mot = |debut: &mut Option<usize>, fin: usize, morceaux: &mut Vec<Morceau>| {
+        if let Some(d) = debut.take() {
+            let brut = &texte[d..fin];
+            let plie = plier(brut);
+            if !plie.is_empty() {
+                morceaux.push(Morceau::Mot(Mot {
+                    brut: brut.to_string(),
+                    plie,
+                    debut: d,
+                    fin,
+                }));
+            }
+        }
+    };
+    for (i, c) in texte.char_indices() {
+        if c.is_alphanumeric() {
+            debut.get_or_insert(i);
+            continue;
+        }
+        fin_de_mot(&mut debut, i, &mut morceaux);
+        match c {
+            ',' | ';' | ':' | '.' | '–' | '—' | '|' | '!' | '?' => {
+                morceaux.push(Morceau::Coupure)
+            }
+            '(' | '[' => morceaux.push(Morceau::Ouvrante),
+            ')' | ']' => morceaux.push(Morceau::Fermante),
+            _ => {}
+        }
+    }
+    fin_de_mot(&mut debut, texte.len(), &mut morceaux);
+    morceaux
+}
+
+/// Folds a word: no accents, ligatures expanded, lower case, alphanumerics only.
+fn plier(mot: &str) -> String {
+    let mut sortie = String::with_capacity(mot.len());
+    for c in mot.nfd() {
+        match c {
+            'œ' | 'Œ' => sortie.push_str("oe"),
+            'æ' | 'Æ' => sortie.push_str("ae"),
+            c if c.is_alphanumeric() => sortie.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    sortie
+}
+
+fn mots_plies(texte: &str) -> Vec<String> {
+    decouper(texte)
+        .into_iter()
+        .filter_map(|m| match m {
+            Morceau::Mot(mot) => Some(mot.plie),
+            _ => None,
+        })
+        .collect()
+}
+
+const ARTICLES: &[&str] = &["le", "la", "l", "les"];
+
+fn sans_articles(mut mots: Vec<String>) -> Vec<String> {
+    let n = mots
+        .iter()
+        .take_while(|m| ARTICLES.contains(&m.as_str()))
+        .count();
+    if n < mots.len() {
+        mots.drain(..n);
+    }
+    mots
+}
+
+fn sans_articles_ref<'a>(mots: &[&'a str]) -> Vec<&'a str> {
+    let n = mots.iter().take_while(|m| ARTICLES.contains(m)).count();
+    if n < mots.len() {
+        mots[n..].to_vec()
+    } else {
+        mots.to_vec()
+    }
+}
+
+/// True for a form written without lower-case letters ("DINSIC", "ACOSS").
+fn forme_majuscule(forme: &str) -> bool {
+    forme.chars().any(char::is_alphabetic) && !forme.chars().any(char::is_lowercase)
+}
+
+fn mot_plie(m: &Morceau) -> Option<&str> {
+    match m {
+        Morceau::Mot(mot) => Some(&mot.plie),
+        _ => None,
+    }
+}
+
+/// Index of the first piece after the leading cut marks and articles from `i`.
+fn passer_articles(morceaux: &[Morceau], mut i: usize) -> usize {
+    while i < morceaux.len() {
+        match &morceaux[i] {
+            Morceau::Coupure => i += 1,
+            Morceau::Mot(m) if ARTICLES.contains(&m.plie.as_str()) => i += 1,
+            _ => break,
+        }
+    }
+    i
+}
+
+/// Index of the first piece of the name in an attribution line: skips
+/// "Témoignage(s) de/du/des/d'", "Témoignage :", "Propos recueillis auprès
+/// de …", then the articles.
+fn debut_du_nom(morceaux: &[Morceau]) -> usize {
+    let suite = |i: usize, attendu: &[&str]| {
+        attendu
+            .iter()
+            .enumerate()
+            .all(|(k, a)| morceaux.get(i + k).and_then(mot_plie) == Some(*a))
+    };
+    let mut i = if suite(0, &["temoignage"]) || suite(0, &["temoignages"]) {
+        1
+    } else if suite(0, &["propos", "recueillis", "aupres"]) {
+        3
+    } else {
+        return passer_articles(morceaux, 0);
+    };
+    while matches!(morceaux.get(i), Some(Morceau::Coupure)) {
+        i += 1;
+    }
+    if let Some(m) = morceaux.get(i).and_then(mot_plie) {
+        if matches!(m, "de" | "du" | "des" | "d") {
+            i += 1;
+        }
+    }
+    passer_articles(morceaux, i)
+}
+
+/// Folded words inside each parenthesis.
+fn contenus_entre_parentheses(morceaux: &[Morceau]) -> Vec<Vec<&str>> {
+    let mut contenus = Vec::new();
+    let mut courant: Option<Vec<&str>> = None;
+    for m in morceaux {
+        match m {
+            Morceau::Ouvrante => courant = Some(Vec::new()),
+            Morceau::Fermante => {
+                if let Some(c) = courant.take() {
+                    if !c.is_empty() {
+                        contenus.push(c);
+                    }
+                }
+            }
+            Morceau::Mot(mot) => {
+                if let Some(c) = courant.as_mut() {
+                    c.push(&mot.plie);
+                }
+            }
+            Morceau::Coupure => {}
+        }
+    }
+    contenus
+}
+
+/// The span of `texte` holding the words of a folded candidate, as written
+/// (for the "nom corrigé" finding).
+fn ecrit_du_candidat(texte: &str, morceaux: &[Morceau], candidat: &str) -> String {
+    let cible: Vec<&str> = candidat.split(' ').collect();
+    let mots: Vec<&Mot> = morceaux
+        .iter()
+        .filter_map(|m| match m {
+            Morceau::Mot(mot) => Some(mot),
+            _ => None,
+        })
+        .collect();
+    let n = cible.len();
+    (0..mots.len())
+        .find(|&d| {
+            mots.len() - d >= n && mots[d..d + n].iter().zip(&cible).all(|(m, c)| m.plie == *c)
+        })
+        .map(|d| texte[mots[d].debut..mots[d + n - 1].fin].to_string())
+        .unwrap_or_else(|| candidat.to_string())
+}
+
+/// Start of the first occurrence of `cle` in `mots`. Sigle-like keys must
+/// appear as written, or in capitals ("DGFIP" for "DGFiP"), so that the word
+/// "ans" is not the ANS.
+fn occurrence(mots: &[&Mot], cle: &Cle) -> Option<usize> {
+    if let Some(sigle) = &cle.sigle {
+        if cle.mots.len() == 1 {
+            return mots.iter().position(|m| {
+                m.brut == *sigle
+                    || (forme_majuscule(&m.brut) && m.brut.to_uppercase() == sigle.to_uppercase())
+            });
+        }
+    }
+    let n = cle.mots.len();
+    if n > mots.len() {
+        return None;
+    }
+    (0..=mots.len() - n).find(|&d| {
+        mots[d..d + n]
+            .iter()
+            .zip(&cle.mots)
+            .all(|(m, c)| m.plie == *c)
+    })
+}
+
+fn identifiant_valide(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = include_str!("../../input/referentiels/organisations.csv");
+
+    fn registre() -> Registre {
+        Registre::depuis_csv(CSV).expect("the registry loads")
+    }
+
+    fn trouvee<'a>(r: &Resolution<'a>) -> &'a Organisation {
+        match r {
+            Resolution::Trouvee(o) => o,
+            autre => panic!("expected Trouvee, got {autre:?}"),
+        }
+    }
+
+    fn attendre(registre: &Registre, attribution: &str, nom: &str, sigle: Option<&str>) {
+        let o = trouvee(&registre.resoudre(attribution));
+        assert_eq!(o.nom, nom, "{attribution}");
+        assert_eq!(o.sigle.as_deref(), sigle, "{attribution}");
+    }
+
+    #[test]
+    fn seed_attributions() {
+        let r = registre();
+        let dila = "Direction de l'information légale et administrative";
+        attendre(
+            &r,
+            "Témoignage de la direction de l'information légale et administrative",
+            dila,
+            Some("DILA"),
+        );
+        attendre(
+            &r,
+            "Témoignage de la direction de l'information légale et administrative ",
+            dila,
+            Some("DILA"),
+        );
+        attendre(
+            &r,
+            "Témoignage du ministère du Travail, de la Santé et de la Solidarité",
+            "Ministère du Travail, de la Santé et des Solidarités",
+            None,
+        );
+        attendre(
+            &r,
+            "Témoignage de l’Institut national de l’information géographique et forestière",
+            "Institut national de l'information géographique et forestière",
+            Some("IGN"),
+        );
+        attendre(
+            &r,
+            "Témoignage de l’Agence Numérique en Santé",
+            "Agence du numérique en santé",
+            Some("ANS"),
+        );
+        attendre(
+            &r,
+            "Témoignage du ministère des Armées",
+            "Ministère des Armées et des Anciens combattants",
+            None,
+        );
+        match r.resoudre("Témoignage de l’Institut nationale du cancer") {
+            Resolution::Corrigee {
+                organisation,
+                ecrit,
+            } => {
+                assert_eq!(organisation.nom, "Institut national du cancer");
+                assert_eq!(organisation.sigle.as_deref(), Some("INCa"));
+                assert_eq!(ecrit, "Institut nationale du cancer");
+            }
+            autre => panic!("expected Corrigee, got {autre:?}"),
+        }
+        attendre(
+            &r,
+            "Témoignage de la direction interministerielle du numérique",
+            "Direction interministérielle du numérique",
+            Some("DINUM"),
+        );
+        attendre(
+            &r,
+            "Témoignage du GIE SESAM-Vitale, un groupement expert des systèmes d’information des professionnels et établissements de santé",
+            "GIE SESAM-Vitale",
+            None,
+        );
+        attendre(
+            &r,
+            "Témoignage de la direction du numérique pour l’éducation",
+            "Direction du numérique pour l'éducation",
+            Some("DNE"),
+        );
+    }
+
+    #[test]
+    fn case_accents_apostrophes_and_prefixes() {
+        let r = registre();
+        attendre(
+            &r,
+            "TÉMOIGNAGE DE LA DIRECTION INTERMINISTÉRIELLE DU NUMÉRIQUE",
+            "Direction interministérielle du numérique",
+            Some("DINUM"),
+        );
+        attendre(
+            &r,
+            "Temoignage de l'Institut national de l'information geographique et forestiere",
+            "Institut national de l'information géographique et forestière",
+            Some("IGN"),
+        );
+        attendre(
+            &r,
+            "Témoignage : la DILA",
+            "Direction de l'information légale et administrative",
+            Some("DILA"),
+        );
+        attendre(
+            &r,
+            "Propos recueillis auprès de l’Agence du numérique en santé",
+            "Agence du numérique en santé",
+            Some("ANS"),
+        );
+        attendre(
+            &r,
+            "Témoignages du ministère de l'Intérieur.",
+            "Ministère de l'Intérieur",
+            None,
+        );
+    }
+
+    #[test]
+    fn sigles() {
+        let r = registre();
+        attendre(
+            &r,
+            "Témoignage de la DGFiP",
+            "Direction générale des finances publiques",
+            Some("DGFiP"),
+        );
+        attendre(
+            &r,
+            "Témoignage de la DGFIP",
+            "Direction générale des finances publiques",
+            Some("DGFiP"),
+        );
+        assert_eq!(trouvee(&r.chercher("DINUM")).identifiant, "dinum");
+        assert_eq!(trouvee(&r.chercher("l'IGN")).identifiant, "ign");
+        assert_eq!(trouvee(&r.chercher("l’IGN")).identifiant, "ign");
+        assert_eq!(trouvee(&r.chercher("ANTS")).identifiant, "france-titres");
+        // A sigle in parentheses after an unknown or misspelt name.
+        assert_eq!(
+            trouvee(&r.resoudre(
+                "Témoignage de la Direction interministérielle du numérique de l'État (DINUM)"
+            ))
+            .identifiant,
+            "dinum"
+        );
+        // A sigle inside a sentence, as written.
+        assert_eq!(
+            trouvee(&r.resoudre(
+                "Témoignage d’un chef de projet de la DNE, au ministère de l'Éducation nationale"
+            ))
+            .identifiant,
+            "dne"
+        );
+        // Former sigle kept as variant.
+        assert_eq!(trouvee(&r.chercher("DINSIC")).identifiant, "dinum");
+    }
+
+    #[test]
+    fn former_and_current_names() {
+        let r = registre();
+        attendre(&r, "Témoignage de France Travail", "France Travail", None);
+        attendre(&r, "Témoignage de Pôle emploi", "France Travail", None);
+        attendre(&r, "Témoignage de Pole Emploi", "France Travail", None);
+        attendre(
+            &r,
+            "Témoignage de l'Institut géographique national",
+            "Institut national de l'information géographique et forestière",
+            Some("IGN"),
+        );
+        attendre(
+            &r,
+            "Témoignage du ministère de la Défense",
+            "Ministère des Armées et des Anciens combattants",
+            None,
+        );
+        attendre(
+            &r,
+            "Témoignage de l'Agence nationale des titres sécurisés",
+            "France Titres",
+            Some("ANTS"),
+        );
+        // Head before an apposition.
+        attendre(
+            &r,
+            "Témoignage de Météo-France, l'établissement public de la météorologie",
+            "Météo-France",
+            None,
+        );
+        // A longer ministry name containing commas is matched whole before its head.
+        assert_eq!(
+            trouvee(&r.resoudre(
+                "Témoignage du ministère du Travail, de la Santé, des Solidarités et des Familles"
+            ))
+            .identifiant,
+            "ministere-travail-sante-solidarites-familles"
+        );
+    }
+
+    #[test]
+    fn misspellings() {
+        let r = registre();
+        match r.resoudre("Témoignage de la Direction générale des finances publique") {
+            Resolution::Corrigee { organisation, .. } => {
+                assert_eq!(organisation.identifiant, "dgfip")
+            }
+            autre => panic!("{autre:?}"),
+        }
+        match r.chercher("Agence nationale de la securite des systemes dinformation") {
+            Resolution::Corrigee { organisation, .. } => {
+                assert_eq!(organisation.identifiant, "anssi")
+            }
+            autre => panic!("{autre:?}"),
+        }
+        // Transposed letters.
+        match r.chercher("Caisse des dépôts et consignatoins") {
+            Resolution::Corrigee { organisation, .. } => {
+                assert_eq!(organisation.identifiant, "caisse-des-depots")
+            }
+            autre => panic!("{autre:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_and_near_misses() {
+        let r = registre();
+        assert_eq!(
+            r.resoudre("Témoignage de la mairie de Trifouilly-les-Oies"),
+            Resolution::Inconnue
+        );
+        assert_eq!(r.resoudre("Témoignage de"), Resolution::Inconnue);
+        assert_eq!(r.resoudre(""), Resolution::Inconnue);
+        // Sigles are never corrected: ANT is neither ANS nor ANTS.
+        assert_eq!(r.chercher("ANT"), Resolution::Inconnue);
+        assert_eq!(r.chercher("DGFP"), Resolution::Inconnue);
+        // "ans" (years) is not the ANS when it appears inside a sentence.
+        assert_eq!(
+            r.resoudre("Témoignage d'une équipe en place depuis dix ans"),
+            Resolution::Inconnue
+        );
+        // Close to the DGS, but another organisation.
+        assert_eq!(
+            r.chercher("Direction générale de la sûreté"),
+            Resolution::Inconnue
+        );
+        // Close to the INCa, but another organisation.
+        assert_eq!(
+            r.chercher("Institut national du sport"),
+            Resolution::Inconnue
+        );
+        assert_eq!(
+            r.chercher("Direction du numérique de l'éducation"),
+            Resolution::Inconnue
+        );
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(distance("", ""), 0);
+        assert_eq!(distance("abc", ""), 3);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("ca", "ac"), 1);
+        assert_eq!(distance("nationale", "national"), 1);
+    }
+
+    #[test]
+    fn registry_is_consistent() {
+        let r = registre();
+        let orgs = r.organisations();
+        assert!(orgs.len() >= 50, "{} rows", orgs.len());
+        let mut ids = std::collections::HashSet::new();
+        let mut noms = std::collections::HashSet::new();
+        for o in orgs {
+            assert!(
+                ids.insert(o.identifiant.as_str()),
+                "duplicate identifiant {}",
+                o.identifiant
+            );
+            assert!(noms.insert(plier_tout(&o.nom)), "duplicate nom {}", o.nom);
+            assert!(NATURES.contains(&o.nature.as_str()), "{}", o.nature);
+            if let Some(m) = &o.ministere {
+                assert!(
+                    orgs.iter()
+                        .any(|p| p.nom == *m
+                            && (p.nature == "ministere" || p.nom == "Premier ministre")),
+                    "{}: ministere {m} is not a ministry row",
+                    o.identifiant
+                );
+            }
+            if let Some(s) = &o.source {
+                assert!(s.starts_with("https://"), "{s}");
+            }
+            // Every row resolves to itself by its name and its sigle.
+            assert_eq!(trouvee(&r.chercher(&o.nom)).identifiant, o.identifiant);
+            if let Some(s) = &o.sigle {
+                assert_eq!(trouvee(&r.chercher(s)).identifiant, o.identifiant, "{s}");
+            }
+            for v in &o.variantes {
+                assert_eq!(trouvee(&r.chercher(v)).identifiant, o.identifiant, "{v}");
+            }
+        }
+        assert!(CSV.ends_with('\n') && !CSV.contains('\r') && !CSV.starts_with('\u{feff}'));
+    }
+
+    fn plier_tout(s: &str) -> String {
+        mots_plies(s).join(" ")
+    }
+
+    #[test]
+    fn schema_lists_the_natures() {
+        let schema = include_str!("../../schemas/referentiels/organisations.json");
+        for n in NATURES {
+            assert!(
+                schema.contains(&format!("\"{n}\"")),
+                "{n} missing from the schema"
+            );
+        }
+        for c in COLONNES {
+            assert!(
+                schema.contains(&format!("\"name\": \"{c}\"")),
+                "{c} missing from the schema"
+            );
+        }
+    }
+
+    #[test]
+    fn load_errors_name_the_line() {
+        let entete = "identifiant,nom,sigle,nature,ministere,variantes,source\n";
+        let e = Registre::depuis_csv(&format!("{entete}a,A,,ministere,,,\nB C,B,,ministere,,,\n"))
+            .err()
+            .unwrap();
+        assert!(e.contains("ligne 3"), "{e}");
+        let e = Registre::depuis_csv(&format!("{entete}a,A,,inconnue,,,\n"))
+            .err()
+            .unwrap();
+        assert!(e.contains("ligne 2") && e.contains("nature"), "{e}");
+        let e = Registre::depuis_csv(&format!(
+            "{entete}a,A,,ministere,,,\nb,B,,autre,Ministère X,,\n"
+        ))
+        .err()
+        .unwrap();
+        assert!(e.contains("ligne 3"), "{e}");
+        let e = Registre::depuis_csv(&format!("{entete}a,A,X,autre,,,\nb,B,X,autre,,,\n"))
+            .err()
+            .unwrap();
+        assert!(e.contains("ligne 3"), "{e}");
+        assert!(Registre::depuis_csv("identifiant,nom\n").is_err());
+    }
+}

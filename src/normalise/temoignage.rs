@@ -1,0 +1,389 @@
+//! One accordion item → one testimonial: question/answer pairs (questions
+//! are the bold paragraphs, answers the blocks that follow), the attribution
+//! line and the organisation it names, the project's acronym and former
+//! names, and the facts each sentence states. Findings for what looks wrong.
+
+use super::document::Constats;
+use super::texte::{forme_comparable, phrases};
+use super::{organisations::Resolution, qualifications, quantites, Referentiels};
+use crate::model::{Extraction, Indicateur, Mention, Qualification, QuestionReponse, Severite, Temoignage};
+use crate::parse::{ElementBrut, Genre};
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub(crate) struct Contexte<'a> {
+    pub document: &'a str,
+    pub date_publication: Option<NaiveDate>,
+    pub refs: &'a Referentiels,
+}
+
+/// "Témoignage de …", "Témoignage du …", "Témoignage : …" at the start of a block.
+static ATTRIBUTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*[«“\x22]?\s*t[ée]moignage\s+(?:d[eu]s?\b|d['’]|de\s+la\b|:)").unwrap());
+/// A note left in brackets by an editor: "[… - commentaire peut être trop en lien avec l’actualité]".
+static NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[[^\[\]]{3,}\]").unwrap());
+/// The acronym in a title's parentheses: "… listes électorales (DILE)".
+static SIGLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(\s*([A-Z0-9][A-Za-z0-9À-ÿ&\-\.]{1,19})\s*\)\s*$").unwrap());
+/// Former or other names: "(nouveau nom de l’Entrepot National des Données de Biologie - ENDB)",
+/// "anciennement X", "ex-X".
+static ALIAS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\((?:nouveau nom d[eu]\s+(?:l['’]\s*|la\s+|le\s+)?|anciennement\s+|ex[- ]|précédemment\s+|autrefois\s+)([^()]{2,120})\)")
+        .unwrap()
+});
+
+/// The theme of a question, from its words. The rules are tried in order;
+/// the first that matches wins ("défis organisationnels" is a challenge, not
+/// an organisational impact, so `defis` comes first).
+const THEMES: &[(&str, &[&str])] = &[
+    ("description", &["decrire", "presenter le projet", "presentez", "en quoi consiste", "de quoi s'agit"]),
+    ("defis", &["defi", "difficulte", "obstacle", "frein"]),
+    ("facteurs_de_succes", &["facteur", "cle de succes", "cles de succes", "reussite", "succes"]),
+    ("autres_avantages", &["autres avantages", "avantage"]),
+    ("apport_du_cloud", &["determinant", "recours au cloud", "apport", "apporte", "pourquoi le cloud"]),
+    ("prochaines_etapes", &["prochaines etapes", "prochaine etape", "etapes suivantes"]),
+    ("perspectives", &["perspective", "avenir"]),
+    ("criteres_de_choix", &["critere", "choix", "retenu"]),
+    ("impact_organisationnel", &["impact organisationnel", "organisation", "organisationnel"]),
+];
+
+pub(crate) fn theme(question: &str) -> &'static str {
+    let q = forme_comparable(question);
+    THEMES.iter().find(|(_, mots)| mots.iter().any(|m| q.contains(m))).map_or("autre", |(t, _)| t)
+}
+
+pub(crate) fn est_attribution(texte: &str) -> bool {
+    ATTRIBUTION.is_match(texte)
+}
+
+/// Strips the quotes that open the first line and close the last line of an
+/// answer (the pages quote every answer); quotes inside are kept.
+fn sans_guillemets(lignes: &mut [String]) {
+    const OUVRANTS: &[char] = &['"', '“', '«'];
+    const FERMANTS: &[char] = &['"', '”', '»'];
+    let (Some(first), Some(last)) = (lignes.first(), lignes.last()) else { return };
+    if !(first.starts_with(OUVRANTS) && last.trim_end().ends_with(FERMANTS)) {
+        return;
+    }
+    let n = lignes.len();
+    let f = lignes[0].trim_start_matches(OUVRANTS).trim_start().to_string();
+    lignes[0] = f;
+    let l = lignes[n - 1].trim_end().trim_end_matches(FERMANTS).trim_end().to_string();
+    lignes[n - 1] = l;
+}
+
+/// Extracts one testimonial and its rows into `ex`.
+pub(crate) fn normaliser_element(
+    ctx: &Contexte<'_>,
+    element: &ElementBrut,
+    tid: &str,
+    rang: i64,
+    ex: &mut Extraction,
+    constats: &mut Constats<'_>,
+) {
+    // Blocks → preamble, (question, answer lines)*, attribution.
+    let mut preambule: Vec<String> = Vec::new();
+    let mut paires: Vec<(String, Vec<String>)> = Vec::new();
+    let mut attribution: Option<String> = None;
+    for bloc in &element.blocs {
+        if est_attribution(&bloc.texte) {
+            if attribution.is_none() {
+                attribution = Some(bloc.texte.clone());
+            } else {
+                constats.ajouter(
+                    Some(tid),
+                    "attribution-multiple",
+                    Severite::Avertissement,
+                    "Le témoignage porte plusieurs lignes « Témoignage de … » ; la première est retenue.".into(),
+                    Some(bloc.texte.clone()),
+                );
+            }
+        } else if bloc.gras && bloc.genre != Genre::ElementListe || bloc.genre == Genre::Titre {
+            paires.push((bloc.texte.clone(), Vec::new()));
+        } else if let Some((_, lignes)) = paires.last_mut() {
+            lignes.push(bloc.texte.clone());
+        } else {
+            preambule.push(bloc.texte.clone());
+        }
+    }
+
+    let titre = element.titre.clone();
+    if titre.is_empty() {
+        constats.ajouter(Some(tid), "titre-element-absent", Severite::Avertissement, "L'élément n'a pas de titre.".into(), None);
+    }
+    let mut qr = Vec::new();
+    let mut vues: Vec<String> = Vec::new();
+    let mut textes_analyses: Vec<String> = preambule.clone();
+    for (i, (question, mut lignes)) in paires.into_iter().enumerate() {
+        let cle = forme_comparable(&question);
+        if vues.contains(&cle) {
+            constats.ajouter(
+                Some(tid),
+                "question-repetee",
+                Severite::Avertissement,
+                format!("La question « {question} » apparaît plusieurs fois dans le témoignage ; la réponse qui suit répond sans doute à une autre question."),
+                Some(question.clone()),
+            );
+        }
+        vues.push(cle);
+        sans_guillemets(&mut lignes);
+        lignes.retain(|l| !l.is_empty());
+        for l in &lignes {
+            for m in NOTE.find_iter(l) {
+                constats.ajouter(
+                    Some(tid),
+                    "note-editoriale",
+                    Severite::Avertissement,
+                    "Une note de rédaction entre crochets est restée dans le texte publié.".into(),
+                    Some(m.as_str().to_string()),
+                );
+            }
+        }
+        if lignes.is_empty() {
+            constats.ajouter(
+                Some(tid),
+                "reponse-vide",
+                Severite::Avertissement,
+                format!("La question « {question} » n'a pas de réponse."),
+                Some(question.clone()),
+            );
+        }
+        textes_analyses.push(question.clone());
+        textes_analyses.extend(lignes.iter().cloned());
+        qr.push(QuestionReponse {
+            temoignage: tid.to_string(),
+            rang: i as i64 + 1,
+            theme: theme(&question),
+            question,
+            reponse: if lignes.is_empty() { None } else { Some(lignes.join("\n")) },
+        });
+    }
+    if qr.is_empty() && preambule.is_empty() {
+        constats.ajouter(Some(tid), "temoignage-vide", Severite::Avertissement, "L'élément ne contient aucun texte.".into(), None);
+    }
+
+    let description = if preambule.is_empty() {
+        qr.first().filter(|q| q.theme == "description").and_then(|q| q.reponse.clone())
+    } else {
+        let mut p = preambule.clone();
+        sans_guillemets(&mut p);
+        Some(p.join("\n"))
+    };
+
+    // Organisation from the attribution line.
+    let (mut organisation, mut organisation_sigle, mut ministere) = (None, None, None);
+    match &attribution {
+        None => constats.ajouter(
+            Some(tid),
+            "attribution-absente",
+            Severite::Avertissement,
+            "Le témoignage n'a pas de ligne « Témoignage de … » : l'organisation n'est pas connue.".into(),
+            None,
+        ),
+        Some(a) => match ctx.refs.organisations.resoudre(a) {
+            Resolution::Trouvee(o) => {
+                organisation = Some(o.nom.clone());
+                organisation_sigle = o.sigle.clone();
+                ministere = ministere_de(o);
+            }
+            Resolution::Corrigee { organisation: o, ecrit } => {
+                constats.ajouter(
+                    Some(tid),
+                    "organisation-corrigee",
+                    Severite::Info,
+                    format!("« {ecrit} » est lu comme « {} » (orthographe corrigée).", o.nom),
+                    Some(ecrit.clone()),
+                );
+                organisation = Some(o.nom.clone());
+                organisation_sigle = o.sigle.clone();
+                ministere = ministere_de(o);
+            }
+            Resolution::Inconnue => {
+                let nom = nom_attribue(a);
+                constats.ajouter(
+                    Some(tid),
+                    "organisation-inconnue",
+                    Severite::Avertissement,
+                    format!("L'organisation « {nom} » n'est pas dans le référentiel des organisations ; son nom est gardé tel qu'écrit."),
+                    Some(a.clone()),
+                );
+                organisation = Some(nom);
+            }
+        },
+    }
+
+    // Acronym and former names.
+    let sigle = SIGLE.captures(&titre).map(|c| c[1].to_string());
+    let mut alias: Vec<String> = Vec::new();
+    for t in description.iter().chain(textes_analyses.iter()) {
+        for c in ALIAS.captures_iter(t) {
+            for nom in c[1].split(" - ").map(str::trim).filter(|s| !s.is_empty()) {
+                if !alias.iter().any(|a| a == nom) {
+                    alias.push(nom.to_string());
+                }
+            }
+        }
+    }
+
+    // Facts, sentence by sentence.
+    let mut quals: Vec<Qualification> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut indicateurs: Vec<Indicateur> = Vec::new();
+    for texte in &textes_analyses {
+        for phrase in phrases(texte) {
+            for q in qualifications::extraire(phrase) {
+                let niveau = q.niveau.clone();
+                if !quals.iter().any(|x| x.qualification == q.qualification && x.niveau == niveau && x.statut == q.statut) {
+                    quals.push(Qualification {
+                        temoignage: tid.to_string(),
+                        rang: quals.len() as i64 + 1,
+                        qualification: q.qualification.to_string(),
+                        niveau,
+                        autorite: q.autorite.map(str::to_string),
+                        statut: q.statut.to_string(),
+                        preuve: phrase.to_string(),
+                    });
+                }
+            }
+            for m in ctx.refs.mentions.trouver(phrase) {
+                if !mentions.iter().any(|x| x.categorie == m.categorie && x.nom == m.nom) {
+                    mentions.push(Mention {
+                        temoignage: tid.to_string(),
+                        rang: mentions.len() as i64 + 1,
+                        categorie: m.categorie,
+                        nom: m.nom,
+                        preuve: phrase.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    // Quantities come from answers and preamble, not from questions.
+    let questions: Vec<&str> = qr.iter().map(|q| q.question.as_str()).collect();
+    for texte in textes_analyses.iter().filter(|t| !questions.contains(&t.as_str())) {
+        for phrase in phrases(texte) {
+            for q in quantites::extraire(phrase) {
+                let r = indicateurs.len() as i64 + 1;
+                indicateurs.push(Indicateur {
+                    identifiant: format!("{tid}--q{r}"),
+                    temoignage: tid.to_string(),
+                    rang: r,
+                    libelle: Some(q.libelle).filter(|s| !s.is_empty()),
+                    valeur: q.valeur,
+                    valeur_max: q.valeur_max,
+                    unite: q.unite,
+                    periode: q.periode.map(str::to_string),
+                    qualificatif: q.qualificatif.to_string(),
+                    texte: q.texte,
+                    phrase: phrase.to_string(),
+                });
+            }
+        }
+    }
+
+    let statut_de = |nom: &str| -> Option<String> {
+        // One status per qualification for the summary column: the strongest
+        // claim the testimonial makes (obtained beats in progress beats aimed at…).
+        const ORDRE: &[&str] = &["obtenue", "en_cours", "visee", "insuffisante", "non_retenue"];
+        ORDRE.iter().find(|s| quals.iter().any(|q| q.qualification == nom && q.statut == **s)).map(|s| s.to_string())
+    };
+    let mut obtenues: Vec<String> = Vec::new();
+    for q in quals.iter().filter(|q| q.statut == "obtenue") {
+        if !obtenues.contains(&q.qualification) {
+            obtenues.push(q.qualification.clone());
+        }
+    }
+    let noms = |cats: &[&str]| -> Vec<String> {
+        mentions.iter().filter(|m| cats.contains(&m.categorie.as_str())).map(|m| m.nom.clone()).collect()
+    };
+
+    ex.temoignages.push(Temoignage {
+        identifiant: tid.to_string(),
+        document: ctx.document.to_string(),
+        rang,
+        sigle,
+        alias,
+        organisation,
+        organisation_sigle,
+        ministere,
+        attribution,
+        description,
+        fournisseurs_cloud: noms(&["fournisseur_cloud"]),
+        qualifications: obtenues,
+        secnumcloud: statut_de("SecNumCloud"),
+        hds: statut_de("HDS"),
+        technologies: noms(&["technologie", "logiciel"]),
+        date_publication: ctx.date_publication,
+        titre,
+    });
+    ex.questions_reponses.extend(qr);
+    ex.indicateurs.extend(indicateurs);
+    ex.qualifications.extend(quals);
+    ex.mentions.extend(mentions);
+}
+
+/// The ministry of an organisation; a ministry is its own.
+fn ministere_de(o: &super::organisations::Organisation) -> Option<String> {
+    if o.nature == "ministere" { Some(o.nom.clone()) } else { o.ministere.clone() }
+}
+
+/// The organisation's name as written in an attribution line:
+/// "Témoignage de la direction du test, un service…" → "direction du test".
+pub(crate) fn nom_attribue(attribution: &str) -> String {
+    let reste = ATTRIBUTION.find(attribution).map_or(attribution, |m| &attribution[m.end()..]);
+    let mut reste = reste.trim().trim_start_matches(['\'', '’', ':']).trim();
+    for article in ["la ", "le ", "les ", "l'", "l’", "La ", "Le ", "Les ", "L'", "L’"] {
+        if let Some(r) = reste.strip_prefix(article) {
+            reste = r.trim_start();
+            break;
+        }
+    }
+    let reste = reste.split(", ").next().unwrap_or(reste);
+    reste.trim_end_matches(['.', '"', '»', '”']).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn themes_of_seed_questions() {
+        let cas = [
+            ("Pouvez-vous décrire brièvement le projet ?", "description"),
+            ("En quoi le recours au cloud a-t-il été déterminant pour votre projet ?", "apport_du_cloud"),
+            ("Quels sont les autres avantages que le cloud présente pour vos activités ?", "autres_avantages"),
+            ("Quels ont été les facteurs de la réussite de ce projet ?", "facteurs_de_succes"),
+            ("Quels ont été les facteurs clefs de succès pour la migration vers un cloud qualifié SecNumCloud ?", "facteurs_de_succes"),
+            ("Quels ont été les principaux défis organisationnels rencontrés et comment les avez-vous surmontés ?", "defis"),
+            ("Quels ont été les critères retenus dans la MŒ ?", "criteres_de_choix"),
+            ("Quelles sont les perspectives pour Albert ?", "perspectives"),
+            ("Y-a-il eu un impact organisationnel de cette transformation ?", "impact_organisationnel"),
+            ("Quelles sont les prochaines étapes de votre projet ?", "prochaines_etapes"),
+            ("Combien ça coûte ?", "autre"),
+        ];
+        for (q, t) in cas {
+            assert_eq!(theme(q), t, "{q}");
+        }
+    }
+
+    #[test]
+    fn attributions() {
+        assert!(est_attribution("Témoignage de la direction de l'information légale et administrative"));
+        assert!(est_attribution("Témoignage du ministère des Armées"));
+        assert!(est_attribution("Témoignage de l’Institut nationale du cancer"));
+        assert!(!est_attribution("Les témoignages sont nombreux"));
+        assert_eq!(nom_attribue("Témoignage du GIE SESAM-Vitale, un groupement expert"), "GIE SESAM-Vitale");
+        assert_eq!(nom_attribue("Témoignage de l’Agence X."), "Agence X");
+    }
+
+    #[test]
+    fn quotes_stripped_only_in_pairs() {
+        let mut l = vec!["\"Un".to_string(), "deux.\"".to_string()];
+        sans_guillemets(&mut l);
+        assert_eq!(l, vec!["Un", "deux."]);
+        let mut l = vec!["\"Un".to_string(), "deux.".to_string()];
+        sans_guillemets(&mut l);
+        assert_eq!(l[0], "\"Un");
+    }
+}

@@ -1,0 +1,384 @@
+//! Validate: checks a dataset folder against its own descriptors, the way a
+//! user's tools would: every resource of `datapackage.json` exists with the
+//! declared bytes and SHA-256; every CSV table matches its Table Schema
+//! (header, types, required, enum, pattern, unique, primary and foreign
+//! keys); every Parquet file has the schema's columns with the Arrow types
+//! and the CSV's row count. It reads the schemas from the folder, not from
+//! the catalogue, so it also checks what `build` wrote.
+
+use crate::export::parquet::arrow_type;
+use crate::fields::Kind;
+use chrono::NaiveDate;
+use regex::Regex;
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Component, Path};
+
+/// One problem found in a dataset folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constat {
+    /// Path relative to the folder.
+    pub fichier: String,
+    /// 1-based line of a CSV file (the header is line 1).
+    pub ligne: Option<usize>,
+    pub colonne: Option<String>,
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Constat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.fichier)?;
+        if let Some(l) = self.ligne {
+            write!(f, ":{l}")?;
+        }
+        if let Some(c) = &self.colonne {
+            write!(f, " [{c}]")?;
+        }
+        write!(f, " : {} : {}", self.code, self.message)
+    }
+}
+
+struct Champ {
+    name: String,
+    kind: Option<Kind>,
+    required: bool,
+    unique: bool,
+    vocabulary: Vec<String>,
+    pattern: Option<Regex>,
+}
+
+struct SchemaLu {
+    champs: Vec<Champ>,
+    primary_key: Vec<String>,
+    foreign_keys: Vec<(Vec<String>, String, Vec<String>)>,
+}
+
+fn kind_of(t: &str) -> Option<Kind> {
+    Some(match t {
+        "string" => Kind::Texte,
+        "integer" => Kind::Entier,
+        "number" => Kind::Nombre,
+        "boolean" => Kind::Booleen,
+        "date" => Kind::Date,
+        "list" => Kind::Liste,
+        _ => return None,
+    })
+}
+
+fn strings(v: Option<&Json>) -> Vec<String> {
+    match v {
+        Some(Json::String(s)) => vec![s.clone()],
+        Some(Json::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn lire_schema(j: &Json) -> Result<SchemaLu, String> {
+    let fields = j.get("fields").and_then(Json::as_array).ok_or("pas de `fields`")?;
+    let mut champs = Vec::new();
+    for f in fields {
+        let name = f.get("name").and_then(Json::as_str).ok_or("champ sans `name`")?.to_string();
+        let t = f.get("type").and_then(Json::as_str).unwrap_or("string");
+        let c = f.get("constraints");
+        let pattern = match c.and_then(|c| c.get("pattern")).and_then(Json::as_str) {
+            Some(p) => Some(Regex::new(&format!("^(?:{p})$")).map_err(|e| format!("motif de {name} invalide : {e}"))?),
+            None => None,
+        };
+        champs.push(Champ {
+            kind: kind_of(t),
+            required: c.and_then(|c| c.get("required")).and_then(Json::as_bool).unwrap_or(false),
+            unique: c.and_then(|c| c.get("unique")).and_then(Json::as_bool).unwrap_or(false),
+            vocabulary: strings(c.and_then(|c| c.get("enum"))),
+            pattern,
+            name,
+        });
+    }
+    let mut foreign_keys = Vec::new();
+    for fk in j.get("foreignKeys").and_then(Json::as_array).into_iter().flatten() {
+        let r = fk.get("reference");
+        foreign_keys.push((
+            strings(fk.get("fields")),
+            r.and_then(|r| r.get("resource")).and_then(Json::as_str).unwrap_or("").to_string(),
+            strings(r.and_then(|r| r.get("fields"))),
+        ));
+    }
+    Ok(SchemaLu { champs, primary_key: strings(j.get("primaryKey")), foreign_keys })
+}
+
+/// Checks one cell against its field; `None` when it is fine.
+fn verifier_cellule(champ: &Champ, cell: &str) -> Option<(&'static str, String)> {
+    if cell.is_empty() {
+        return champ.required.then(|| ("valeur-requise", "cellule vide dans une colonne obligatoire".to_string()));
+    }
+    let ok = match champ.kind {
+        Some(Kind::Entier) => cell.parse::<i64>().is_ok() && !cell.starts_with('+'),
+        Some(Kind::Nombre) => {
+            cell.parse::<f64>().is_ok_and(f64::is_finite) && !cell.contains(['e', 'E']) && !cell.starts_with('+')
+        }
+        Some(Kind::Booleen) => cell == "true" || cell == "false",
+        Some(Kind::Date) => cell.len() == 10 && NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_ok(),
+        _ => true,
+    };
+    if !ok {
+        let t = champ.kind.map_or("?", Kind::table_schema_type);
+        return Some(("type-invalide", format!("« {cell} » n'est pas du type {t}")));
+    }
+    if !champ.vocabulary.is_empty() {
+        let items: Vec<&str> = if champ.kind == Some(Kind::Liste) { cell.split(';').collect() } else { vec![cell] };
+        if let Some(bad) = items.iter().find(|i| !champ.vocabulary.iter().any(|v| v == *i)) {
+            return Some(("hors-vocabulaire", format!("« {bad} » n'est pas une valeur permise ({})", champ.vocabulary.join(", "))));
+        }
+    }
+    if let Some(p) = &champ.pattern {
+        if !p.is_match(cell) {
+            return Some(("motif-non-respecte", format!("« {cell} » ne suit pas le motif {}", p.as_str())));
+        }
+    }
+    None
+}
+
+/// A path from a descriptor that stays inside the folder.
+fn chemin_sur(p: &str) -> bool {
+    let path = Path::new(p);
+    !p.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+struct TableLue {
+    /// Column name → values, in row order.
+    colonnes: HashMap<String, Vec<String>>,
+    lignes: usize,
+}
+
+/// Validates a dataset folder; an empty list means it is valid.
+pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
+    let mut out = Vec::new();
+    let mut c = |fichier: &str, ligne: Option<usize>, colonne: Option<&str>, code: &'static str, message: String| {
+        out.push(Constat { fichier: fichier.to_string(), ligne, colonne: colonne.map(str::to_string), code, message })
+    };
+    let dp_path = dir.join("datapackage.json");
+    let dp: Json = match std::fs::read(&dp_path).map_err(|e| e.to_string()).and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string())) {
+        Ok(j) => j,
+        Err(e) => {
+            c("datapackage.json", None, None, "descripteur-illisible", e);
+            return out;
+        }
+    };
+    let resources = dp.get("resources").and_then(Json::as_array).cloned().unwrap_or_default();
+    if resources.is_empty() {
+        c("datapackage.json", None, None, "descripteur-invalide", "aucune ressource".into());
+    }
+    let mut tables: HashMap<String, TableLue> = HashMap::new();
+    let mut fks: Vec<(String, String, Vec<String>, String, Vec<String>)> = Vec::new();
+    let mut parquets: Vec<(String, String, SchemaLu)> = Vec::new();
+    for r in &resources {
+        let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
+        let Some(path) = r.get("path").and_then(Json::as_str) else {
+            c("datapackage.json", None, None, "descripteur-invalide", format!("la ressource « {name} » n'a pas de `path`"));
+            continue;
+        };
+        if !chemin_sur(path) {
+            c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
+            continue;
+        }
+        let bytes = match std::fs::read(dir.join(path)) {
+            Ok(b) => b,
+            Err(e) => {
+                c(path, None, None, "fichier-absent", format!("illisible : {e}"));
+                continue;
+            }
+        };
+        if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
+            if n != bytes.len() as u64 {
+                c(path, None, None, "taille-differente", format!("{} octets, le descripteur en annonce {n}", bytes.len()));
+            }
+        }
+        match r.get("hash").and_then(Json::as_str) {
+            Some(h) => {
+                let hex = hex::encode(Sha256::digest(&bytes));
+                match h.strip_prefix("sha256:") {
+                    Some(want) if want == hex => {}
+                    Some(want) => c(path, None, None, "empreinte-differente", format!("sha256:{hex}, le descripteur annonce sha256:{want}")),
+                    None => c(path, None, None, "empreinte-non-verifiee", format!("algorithme d'empreinte non pris en charge : {h}")),
+                }
+            }
+            None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
+        }
+        let Some(schema_path) = r.get("schema").and_then(Json::as_str) else { continue };
+        let schema = match chemin_sur(schema_path)
+            .then(|| std::fs::read(dir.join(schema_path)).ok())
+            .flatten()
+            .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
+            .ok_or_else(|| format!("schéma « {schema_path} » illisible"))
+            .and_then(|j| lire_schema(&j))
+        {
+            Ok(s) => s,
+            Err(e) => {
+                c(path, None, None, "schema-illisible", e);
+                continue;
+            }
+        };
+        match r.get("format").and_then(Json::as_str) {
+            Some("csv") => {
+                let lue = valider_csv(path, &bytes, &schema, &mut c);
+                for (fields, rt, rf) in &schema.foreign_keys {
+                    fks.push((name.clone(), path.to_string(), fields.clone(), rt.clone(), rf.clone()));
+                }
+                tables.insert(name.clone(), lue);
+            }
+            Some("parquet") => parquets.push((name.clone(), path.to_string(), schema)),
+            _ => {}
+        }
+    }
+    // Foreign keys, once every table is read. A row whose key cells are all
+    // empty references nothing (Table Schema's rule for null keys).
+    for (name, path, fields, rt, rf) in &fks {
+        let (Some(t), Some(r)) = (tables.get(name), tables.get(rt)) else {
+            c(path, None, None, "cle-etrangere-invalide", format!("table référencée « {rt} » absente"));
+            continue;
+        };
+        let cles: HashSet<Vec<&str>> = (0..r.lignes)
+            .map(|i| rf.iter().map(|f| r.colonnes.get(f).map_or("", |v| v[i].as_str())).collect())
+            .collect();
+        for i in 0..t.lignes {
+            let k: Vec<&str> = fields.iter().map(|f| t.colonnes.get(f).map_or("", |v| v[i].as_str())).collect();
+            if k.iter().all(|s| s.is_empty()) {
+                continue;
+            }
+            if !cles.contains(&k) {
+                c(path, Some(i + 2), Some(&fields.join(",")), "cle-etrangere-orpheline", format!("« {} » n'existe pas dans {rt}", k.join(",")));
+            }
+        }
+    }
+    for (name, path, schema) in &parquets {
+        let lignes_csv = tables.get(name.trim_end_matches("-parquet")).map(|t| t.lignes);
+        valider_parquet(dir, path, schema, lignes_csv, &mut c);
+    }
+    out
+}
+
+fn valider_csv(
+    path: &str,
+    bytes: &[u8],
+    schema: &SchemaLu,
+    c: &mut impl FnMut(&str, Option<usize>, Option<&str>, &'static str, String),
+) -> TableLue {
+    let mut lue = TableLue { colonnes: HashMap::new(), lignes: 0 };
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        c(path, Some(1), None, "bom-present", "le fichier commence par un BOM".into());
+    }
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let header: Vec<String> = match r.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
+        Err(e) => {
+            c(path, Some(1), None, "csv-illisible", e.to_string());
+            return lue;
+        }
+    };
+    let attendu: Vec<&str> = schema.champs.iter().map(|f| f.name.as_str()).collect();
+    if header != attendu {
+        c(path, Some(1), None, "en-tete-different", format!("en-tête « {} », le schéma attend « {} »", header.join(","), attendu.join(",")));
+        return lue;
+    }
+    for f in &schema.champs {
+        lue.colonnes.insert(f.name.clone(), Vec::new());
+    }
+    let mut uniques: Vec<HashSet<String>> = schema.champs.iter().map(|_| HashSet::new()).collect();
+    let mut cles: HashSet<Vec<String>> = HashSet::new();
+    let pk: Vec<usize> = schema.primary_key.iter().filter_map(|k| attendu.iter().position(|a| a == k)).collect();
+    for (i, rec) in r.records().enumerate() {
+        let ligne = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                c(path, Some(ligne), None, "csv-illisible", e.to_string());
+                continue;
+            }
+        };
+        if rec.len() != attendu.len() {
+            c(path, Some(ligne), None, "nombre-de-cellules", format!("{} cellules, {} attendues", rec.len(), attendu.len()));
+            continue;
+        }
+        for (j, champ) in schema.champs.iter().enumerate() {
+            let cell = &rec[j];
+            if let Some((code, msg)) = verifier_cellule(champ, cell) {
+                c(path, Some(ligne), Some(&champ.name), code, msg);
+            }
+            if champ.unique && !cell.is_empty() && !uniques[j].insert(cell.to_string()) {
+                c(path, Some(ligne), Some(&champ.name), "valeur-dupliquee", format!("« {cell} » apparaît plusieurs fois"));
+            }
+            lue.colonnes.get_mut(&champ.name).expect("column").push(cell.to_string());
+        }
+        if !pk.is_empty() {
+            let k: Vec<String> = pk.iter().map(|&j| rec[j].to_string()).collect();
+            if !cles.insert(k.clone()) {
+                c(path, Some(ligne), Some(&schema.primary_key.join(",")), "cle-primaire-dupliquee", format!("la clé « {} » apparaît plusieurs fois", k.join(",")));
+            }
+        }
+        lue.lignes += 1;
+    }
+    lue
+}
+
+fn valider_parquet(
+    dir: &Path,
+    path: &str,
+    schema: &SchemaLu,
+    lignes_csv: Option<usize>,
+    c: &mut impl FnMut(&str, Option<usize>, Option<&str>, &'static str, String),
+) {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = match std::fs::File::open(dir.join(path)) {
+        Ok(f) => f,
+        Err(e) => return c(path, None, None, "fichier-absent", e.to_string()),
+    };
+    let builder = match ParquetRecordBatchReaderBuilder::try_new(file) {
+        Ok(b) => b,
+        Err(e) => return c(path, None, None, "parquet-illisible", e.to_string()),
+    };
+    let arrow = builder.schema().clone();
+    let noms: Vec<&str> = arrow.fields().iter().map(|f| f.name().as_str()).collect();
+    let attendu: Vec<&str> = schema.champs.iter().map(|f| f.name.as_str()).collect();
+    if noms != attendu {
+        c(path, None, None, "colonnes-differentes", format!("colonnes « {} », le schéma attend « {} »", noms.join(","), attendu.join(",")));
+        return;
+    }
+    for (f, champ) in arrow.fields().iter().zip(&schema.champs) {
+        if let Some(k) = champ.kind {
+            if f.data_type() != &arrow_type(k) {
+                c(path, None, Some(&champ.name), "type-parquet-different", format!("type {}, le schéma attend {}", f.data_type(), arrow_type(k)));
+            }
+        }
+    }
+    let n = builder.metadata().file_metadata().num_rows() as usize;
+    if let Some(m) = lignes_csv {
+        if m != n {
+            c(path, None, None, "lignes-differentes", format!("{n} lignes, le CSV en a {m}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn champ(kind: Kind) -> Champ {
+        Champ { name: "x".into(), kind: Some(kind), required: true, unique: false, vocabulary: vec![], pattern: None }
+    }
+
+    #[test]
+    fn cells() {
+        assert!(verifier_cellule(&champ(Kind::Date), "2024-07-03").is_none());
+        assert_eq!(verifier_cellule(&champ(Kind::Date), "03/07/2024").unwrap().0, "type-invalide");
+        assert_eq!(verifier_cellule(&champ(Kind::Nombre), "2.5e8").unwrap().0, "type-invalide");
+        assert!(verifier_cellule(&champ(Kind::Nombre), "250000000").is_none());
+        assert_eq!(verifier_cellule(&champ(Kind::Entier), "").unwrap().0, "valeur-requise");
+        assert_eq!(verifier_cellule(&champ(Kind::Booleen), "oui").unwrap().0, "type-invalide");
+        assert!(!chemin_sur("../x.csv"));
+        assert!(!chemin_sur("/etc/passwd"));
+        assert!(chemin_sur("csv/x.csv"));
+    }
+}
