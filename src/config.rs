@@ -18,7 +18,12 @@ pub struct BuildConfig {
 }
 
 impl BuildConfig {
-    pub fn resoudre(entrees: Vec<PathBuf>, sortie: Option<PathBuf>, referentiels: Option<PathBuf>, quiet: bool) -> Self {
+    pub fn resoudre(
+        entrees: Vec<PathBuf>,
+        sortie: Option<PathBuf>,
+        referentiels: Option<PathBuf>,
+        quiet: bool,
+    ) -> Self {
         let entrees = if entrees.is_empty() { vec![PathBuf::from(ENTREE_PAR_DEFAUT)] } else { entrees };
         let referentiels = referentiels.or_else(|| {
             let p = PathBuf::from(REFERENTIELS_PAR_DEFAUT);

@@ -187,7 +187,11 @@ pub static QUESTIONS_REPONSES: Table = Table {
         field!("reponse", Texte, "Réponse", "La réponse : paragraphes et éléments de liste qui suivent la question, un par ligne.", ex "Albert est l’IA générative souveraine de l’État…"),
     ],
     primary_key: &["temoignage", "rang"],
-    foreign_keys: &[ForeignKey { fields: &["temoignage"], reference_table: "temoignages", reference_fields: &["identifiant"] }],
+    foreign_keys: &[ForeignKey {
+        fields: &["temoignage"],
+        reference_table: "temoignages",
+        reference_fields: &["identifiant"],
+    }],
 };
 
 pub static INDICATEURS: Table = Table {
@@ -246,7 +250,8 @@ pub static MENTIONS: Table = Table {
 pub static LIENS: Table = Table {
     name: "liens",
     title: "Liens",
-    description: "Une ligne par lien hypertexte du contenu de la page, rattaché au témoignage qui le contient s'il y en a un.",
+    description:
+        "Une ligne par lien hypertexte du contenu de la page, rattaché au témoignage qui le contient s'il y en a un.",
     fields: &[
         field!("document", Texte, "Document", "Identifiant du document (table `documents`).", ex "2024-07-03-cloud-temoignages", required),
         field!("rang", Entier, "Rang", "Position du lien dans le document, à partir de 1.", ex "1", required),

@@ -32,7 +32,11 @@ impl Entree {
             _ => nom,
         };
         let id = plier_identifiant(stem);
-        if id.is_empty() { "document".into() } else { id }
+        if id.is_empty() {
+            "document".into()
+        } else {
+            id
+        }
     }
 
     /// Markdown for `.md`/`.markdown`, HTML for `.html`/`.htm`; otherwise
@@ -43,7 +47,8 @@ impl Entree {
             "html" | "htm" => Format::Html,
             "md" | "markdown" => Format::Markdown,
             _ => {
-                let debut = texte.trim_start_matches('\u{feff}').trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+                let debut =
+                    texte.trim_start_matches('\u{feff}').trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
                 if debut.starts_with("<!doctype html") || debut.starts_with("<html") {
                     Format::Html
                 } else {
@@ -164,7 +169,10 @@ mod tests {
     fn identifiers_from_file_names() {
         let e = |r: &str| Entree { relatif: r.into(), chemin: PathBuf::from(r) };
         assert_eq!(e("pages/2024-07-03-cloud-temoignages.md").identifiant(), "2024-07-03-cloud-temoignages");
-        assert_eq!(e("focus-sur-les-succes-du-cloud-public@00fe889.markdown").identifiant(), "focus-sur-les-succes-du-cloud-public-00fe889");
+        assert_eq!(
+            e("focus-sur-les-succes-du-cloud-public@00fe889.markdown").identifiant(),
+            "focus-sur-les-succes-du-cloud-public-00fe889"
+        );
         assert_eq!(e("Été.html").identifiant(), "ete");
         assert_eq!(e("x.txt").format("<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(e("x.txt").format("---\ntitle: a\n---"), Format::Markdown);

@@ -130,7 +130,10 @@ fn verifier_cellule(champ: &Champ, cell: &str) -> Option<(&'static str, String)>
     if !champ.vocabulary.is_empty() {
         let items: Vec<&str> = if champ.kind == Some(Kind::Liste) { cell.split(';').collect() } else { vec![cell] };
         if let Some(bad) = items.iter().find(|i| !champ.vocabulary.iter().any(|v| v == *i)) {
-            return Some(("hors-vocabulaire", format!("« {bad} » n'est pas une valeur permise ({})", champ.vocabulary.join(", "))));
+            return Some((
+                "hors-vocabulaire",
+                format!("« {bad} » n'est pas une valeur permise ({})", champ.vocabulary.join(", ")),
+            ));
         }
     }
     if let Some(p) = &champ.pattern {
@@ -160,7 +163,10 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
         out.push(Constat { fichier: fichier.to_string(), ligne, colonne: colonne.map(str::to_string), code, message })
     };
     let dp_path = dir.join("datapackage.json");
-    let dp: Json = match std::fs::read(&dp_path).map_err(|e| e.to_string()).and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string())) {
+    let dp: Json = match std::fs::read(&dp_path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+    {
         Ok(j) => j,
         Err(e) => {
             c("datapackage.json", None, None, "descripteur-illisible", e);
@@ -172,12 +178,20 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
         c("datapackage.json", None, None, "descripteur-invalide", "aucune ressource".into());
     }
     let mut tables: HashMap<String, TableLue> = HashMap::new();
-    let mut fks: Vec<(String, String, Vec<String>, String, Vec<String>)> = Vec::new();
+    // (table, its file, key columns, referenced table, referenced columns)
+    type Cle = (String, String, Vec<String>, String, Vec<String>);
+    let mut fks: Vec<Cle> = Vec::new();
     let mut parquets: Vec<(String, String, SchemaLu)> = Vec::new();
     for r in &resources {
         let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
         let Some(path) = r.get("path").and_then(Json::as_str) else {
-            c("datapackage.json", None, None, "descripteur-invalide", format!("la ressource « {name} » n'a pas de `path`"));
+            c(
+                "datapackage.json",
+                None,
+                None,
+                "descripteur-invalide",
+                format!("la ressource « {name} » n'a pas de `path`"),
+            );
             continue;
         };
         if !chemin_sur(path) {
@@ -193,7 +207,13 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
         };
         if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
             if n != bytes.len() as u64 {
-                c(path, None, None, "taille-differente", format!("{} octets, le descripteur en annonce {n}", bytes.len()));
+                c(
+                    path,
+                    None,
+                    None,
+                    "taille-differente",
+                    format!("{} octets, le descripteur en annonce {n}", bytes.len()),
+                );
             }
         }
         match r.get("hash").and_then(Json::as_str) {
@@ -201,13 +221,33 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
                 let hex = hex::encode(Sha256::digest(&bytes));
                 match h.strip_prefix("sha256:") {
                     Some(want) if want == hex => {}
-                    Some(want) => c(path, None, None, "empreinte-differente", format!("sha256:{hex}, le descripteur annonce sha256:{want}")),
-                    None => c(path, None, None, "empreinte-non-verifiee", format!("algorithme d'empreinte non pris en charge : {h}")),
+                    Some(want) => c(
+                        path,
+                        None,
+                        None,
+                        "empreinte-differente",
+                        format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
+                    ),
+                    None => c(
+                        path,
+                        None,
+                        None,
+                        "empreinte-non-verifiee",
+                        format!("algorithme d'empreinte non pris en charge : {h}"),
+                    ),
                 }
             }
             None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
         }
-        let Some(schema_path) = r.get("schema").and_then(Json::as_str) else { continue };
+        let format = r.get("format").and_then(Json::as_str);
+        // A Parquet file is checked against the schema of its CSV twin
+        // (`<table>-parquet` ↔ `<table>`).
+        let jumeau = (format == Some("parquet"))
+            .then(|| name.strip_suffix("-parquet"))
+            .flatten()
+            .and_then(|t| resources.iter().find(|x| x.get("name").and_then(Json::as_str) == Some(t)))
+            .and_then(|x| x.get("schema"));
+        let Some(schema_path) = r.get("schema").or(jumeau).and_then(Json::as_str) else { continue };
         let schema = match chemin_sur(schema_path)
             .then(|| std::fs::read(dir.join(schema_path)).ok())
             .flatten()
@@ -221,7 +261,7 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
                 continue;
             }
         };
-        match r.get("format").and_then(Json::as_str) {
+        match format {
             Some("csv") => {
                 let lue = valider_csv(path, &bytes, &schema, &mut c);
                 for (fields, rt, rf) in &schema.foreign_keys {
@@ -249,7 +289,13 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
                 continue;
             }
             if !cles.contains(&k) {
-                c(path, Some(i + 2), Some(&fields.join(",")), "cle-etrangere-orpheline", format!("« {} » n'existe pas dans {rt}", k.join(",")));
+                c(
+                    path,
+                    Some(i + 2),
+                    Some(&fields.join(",")),
+                    "cle-etrangere-orpheline",
+                    format!("« {} » n'existe pas dans {rt}", k.join(",")),
+                );
             }
         }
     }
@@ -280,7 +326,13 @@ fn valider_csv(
     };
     let attendu: Vec<&str> = schema.champs.iter().map(|f| f.name.as_str()).collect();
     if header != attendu {
-        c(path, Some(1), None, "en-tete-different", format!("en-tête « {} », le schéma attend « {} »", header.join(","), attendu.join(",")));
+        c(
+            path,
+            Some(1),
+            None,
+            "en-tete-different",
+            format!("en-tête « {} », le schéma attend « {} »", header.join(","), attendu.join(",")),
+        );
         return lue;
     }
     for f in &schema.champs {
@@ -299,7 +351,13 @@ fn valider_csv(
             }
         };
         if rec.len() != attendu.len() {
-            c(path, Some(ligne), None, "nombre-de-cellules", format!("{} cellules, {} attendues", rec.len(), attendu.len()));
+            c(
+                path,
+                Some(ligne),
+                None,
+                "nombre-de-cellules",
+                format!("{} cellules, {} attendues", rec.len(), attendu.len()),
+            );
             continue;
         }
         for (j, champ) in schema.champs.iter().enumerate() {
@@ -308,14 +366,26 @@ fn valider_csv(
                 c(path, Some(ligne), Some(&champ.name), code, msg);
             }
             if champ.unique && !cell.is_empty() && !uniques[j].insert(cell.to_string()) {
-                c(path, Some(ligne), Some(&champ.name), "valeur-dupliquee", format!("« {cell} » apparaît plusieurs fois"));
+                c(
+                    path,
+                    Some(ligne),
+                    Some(&champ.name),
+                    "valeur-dupliquee",
+                    format!("« {cell} » apparaît plusieurs fois"),
+                );
             }
             lue.colonnes.get_mut(&champ.name).expect("column").push(cell.to_string());
         }
         if !pk.is_empty() {
             let k: Vec<String> = pk.iter().map(|&j| rec[j].to_string()).collect();
             if !cles.insert(k.clone()) {
-                c(path, Some(ligne), Some(&schema.primary_key.join(",")), "cle-primaire-dupliquee", format!("la clé « {} » apparaît plusieurs fois", k.join(",")));
+                c(
+                    path,
+                    Some(ligne),
+                    Some(&schema.primary_key.join(",")),
+                    "cle-primaire-dupliquee",
+                    format!("la clé « {} » apparaît plusieurs fois", k.join(",")),
+                );
             }
         }
         lue.lignes += 1;
@@ -343,13 +413,25 @@ fn valider_parquet(
     let noms: Vec<&str> = arrow.fields().iter().map(|f| f.name().as_str()).collect();
     let attendu: Vec<&str> = schema.champs.iter().map(|f| f.name.as_str()).collect();
     if noms != attendu {
-        c(path, None, None, "colonnes-differentes", format!("colonnes « {} », le schéma attend « {} »", noms.join(","), attendu.join(",")));
+        c(
+            path,
+            None,
+            None,
+            "colonnes-differentes",
+            format!("colonnes « {} », le schéma attend « {} »", noms.join(","), attendu.join(",")),
+        );
         return;
     }
     for (f, champ) in arrow.fields().iter().zip(&schema.champs) {
         if let Some(k) = champ.kind {
             if f.data_type() != &arrow_type(k) {
-                c(path, None, Some(&champ.name), "type-parquet-different", format!("type {}, le schéma attend {}", f.data_type(), arrow_type(k)));
+                c(
+                    path,
+                    None,
+                    Some(&champ.name),
+                    "type-parquet-different",
+                    format!("type {}, le schéma attend {}", f.data_type(), arrow_type(k)),
+                );
             }
         }
     }

@@ -58,7 +58,10 @@ pub fn extraire(cfg: &BuildConfig, refs: &Referentiels) -> (Vec<Extraction>, usi
             anomalies.push((
                 "document-duplique",
                 Severite::Avertissement,
-                format!("Un autre fichier porte déjà l'identifiant « {identifiant} » ; {} devient « {nouveau} ».", entree.relatif),
+                format!(
+                    "Un autre fichier porte déjà l'identifiant « {identifiant} » ; {} devient « {nouveau} ».",
+                    entree.relatif
+                ),
                 Some(entree.relatif.clone()),
             ));
             identifiant = nouveau;
@@ -111,7 +114,11 @@ fn echanger(a: &Path, b: &Path) -> std::io::Result<()> {
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both pointers are valid NUL-terminated strings for the call.
     let r = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
-    if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -127,7 +134,10 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     let refs = referentiels(cfg)?;
     let (extractions, lus, echecs) = extraire(cfg, &refs);
     if lus == 0 {
-        eprintln!("erreur : aucune page à lire dans {}", cfg.entrees.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "erreur : aucune page à lire dans {}",
+            cfg.entrees.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
         return Ok(Sortie::Impossible);
     }
     let tmp = dossier_temporaire(&cfg.sortie)?;

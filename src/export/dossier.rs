@@ -84,7 +84,8 @@ pub fn ecrire_dossier(dir: &Path, extractions: &[Extraction]) -> Result<()> {
         sha256,
         schema: None,
         title: "Jeu complet (JSON imbriqué)".into(),
-        description: "Un seul document : documents → témoignages → leurs lignes, mêmes noms et valeurs que les tables.".into(),
+        description: "Un seul document : documents → témoignages → leurs lignes, mêmes noms et valeurs que les tables."
+            .into(),
     });
 
     let sources: Vec<String> = extractions

@@ -29,9 +29,7 @@ pub fn arrow_type(kind: Kind) -> DataType {
 }
 
 pub fn arrow_schema(table: &Table) -> Schema {
-    Schema::new(
-        table.fields.iter().map(|f| Field::new(f.name, arrow_type(f.kind), !f.required)).collect::<Vec<_>>(),
-    )
+    Schema::new(table.fields.iter().map(|f| Field::new(f.name, arrow_type(f.kind), !f.required)).collect::<Vec<_>>())
 }
 
 fn epoch() -> NaiveDate {
@@ -41,10 +39,18 @@ fn epoch() -> NaiveDate {
 fn column(kind: Kind, rows: &[Row], i: usize) -> ArrayRef {
     let cells = rows.iter().map(|r| &r.0[i]);
     match kind {
-        Kind::Texte => Arc::new(cells.map(|v| if let Value::Texte(s) = v { Some(s.as_str()) } else { None }).collect::<StringArray>()),
-        Kind::Entier => Arc::new(cells.map(|v| if let Value::Entier(n) = v { Some(*n) } else { None }).collect::<Int64Array>()),
-        Kind::Nombre => Arc::new(cells.map(|v| if let Value::Nombre(n) = v { Some(*n) } else { None }).collect::<Float64Array>()),
-        Kind::Booleen => Arc::new(cells.map(|v| if let Value::Booleen(b) = v { Some(*b) } else { None }).collect::<BooleanArray>()),
+        Kind::Texte => Arc::new(
+            cells.map(|v| if let Value::Texte(s) = v { Some(s.as_str()) } else { None }).collect::<StringArray>(),
+        ),
+        Kind::Entier => {
+            Arc::new(cells.map(|v| if let Value::Entier(n) = v { Some(*n) } else { None }).collect::<Int64Array>())
+        }
+        Kind::Nombre => {
+            Arc::new(cells.map(|v| if let Value::Nombre(n) = v { Some(*n) } else { None }).collect::<Float64Array>())
+        }
+        Kind::Booleen => {
+            Arc::new(cells.map(|v| if let Value::Booleen(b) = v { Some(*b) } else { None }).collect::<BooleanArray>())
+        }
         Kind::Date => Arc::new(
             cells
                 .map(|v| if let Value::Date(d) = v { Some((*d - epoch()).num_days() as i32) } else { None })
@@ -80,7 +86,8 @@ pub fn write<W: Write + Send>(table: &Table, rows: &[Row], out: W) -> parquet::e
     let mut w = ArrowWriter::try_new(out, schema.clone(), Some(properties()))?;
     if !rows.is_empty() {
         let columns = table.fields.iter().enumerate().map(|(i, f)| column(f.kind, rows, i)).collect::<Vec<_>>();
-        let batch = RecordBatch::try_new(schema, columns).map_err(|e| parquet::errors::ParquetError::General(e.to_string()))?;
+        let batch =
+            RecordBatch::try_new(schema, columns).map_err(|e| parquet::errors::ParquetError::General(e.to_string()))?;
         w.write(&batch)?;
     }
     w.close()?;
@@ -115,7 +122,12 @@ mod tests {
         let schema = reader.schema().clone();
         assert_eq!(schema.field_with_name("date_publication").unwrap().data_type(), &DataType::Date32);
         let batch = reader.build().unwrap().next().unwrap().unwrap();
-        let days = batch.column(schema.index_of("date_publication").unwrap()).as_any().downcast_ref::<Date32Array>().unwrap().value(0);
+        let days = batch
+            .column(schema.index_of("date_publication").unwrap())
+            .as_any()
+            .downcast_ref::<Date32Array>()
+            .unwrap()
+            .value(0);
         assert_eq!(days, 19907);
     }
 }

@@ -104,6 +104,12 @@ pub fn datapackage(fichiers: &[Fichier], sources: &[String]) -> Json {
             o.insert("path".into(), json!(f.path));
             if f.schema.is_some() {
                 o.insert("type".into(), json!("table"));
+            } else if f.format == "parquet" {
+                // frictionless-py reads a Parquet `table` through pandas and
+                // reports false type errors (lists, nullable integers), and
+                // crashes on one with no `type`; as a `file` it still checks
+                // `bytes` and `hash`. Its columns are checked by `validate`.
+                o.insert("type".into(), json!("file"));
             }
             o.insert("title".into(), json!(f.title));
             o.insert("description".into(), json!(f.description));

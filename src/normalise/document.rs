@@ -54,8 +54,10 @@ impl Constats<'_> {
 }
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$")
-        .unwrap()
+    Regex::new(
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
+    )
+    .unwrap()
 });
 static DATE_FICHIER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})-").unwrap());
 
@@ -170,7 +172,9 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
                 None,
                 "identifiant-duplique",
                 Severite::Erreur,
-                format!("L'identifiant « {id} » est porté par plusieurs éléments ; l'élément {rang} devient « {unique} »."),
+                format!(
+                    "L'identifiant « {id} » est porté par plusieurs éléments ; l'élément {rang} devient « {unique} »."
+                ),
                 element.id.clone(),
             );
             vus.insert(unique.clone(), 1);

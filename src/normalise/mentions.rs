@@ -1,8 +1,428 @@
-// TEMPORARY STUB
+//! Cloud providers, technologies and software named in one sentence, found
+//! through the reference list `input/referentiels/mentions.csv`
+//! (`categorie,nom,variantes,description`) and reported under their canonical
+//! name. Matching is on word boundaries and tolerant of case and accents,
+//! with guards for names that are also ordinary words ("Bleu", "Oracle", "S3").
+//! It recognises only what the list names; the CSV text comes in, no I/O here.
+
+use regex::Regex;
+use std::ops::Range;
+use unicode_normalization::UnicodeNormalization;
+
+/// One provider, technology or software named in a sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MentionTrouvee { pub categorie: String, pub nom: String }
-pub struct Referentiel;
+pub struct MentionTrouvee {
+    /// `fournisseur_cloud`, `technologie` or `logiciel`.
+    pub categorie: String,
+    /// Canonical spelling from the reference list.
+    pub nom: String,
+}
+
+/// The categories a row of the reference list may carry.
+pub const CATEGORIES: [&str; 3] = ["fournisseur_cloud", "technologie", "logiciel"];
+
+const EN_TETE: [&str; 4] = ["categorie", "nom", "variantes", "description"];
+
+/// The compiled reference list.
+#[derive(Debug, Clone)]
+pub struct Referentiel {
+    entrees: Vec<MentionTrouvee>,
+    formes: Vec<Forme>,
+}
+
+/// One spelling of one entry, compiled.
+#[derive(Debug, Clone)]
+struct Forme {
+    entree: usize,
+    motif: Regex,
+    /// Matched against the case-preserving text: short all-capital forms
+    /// ("AWS", "BBB", "GCP", "OVH", "S3") and guarded proper nouns.
+    sensible_casse: bool,
+    garde: Garde,
+}
+
+/// Extra conditions for spellings that are also ordinary words or
+/// otherwise ambiguous. Keyed by the folded spelling, so they apply whatever
+/// entry of the CSV carries that spelling.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Garde {
+    Aucune,
+    /// Written with the list's capitals ("Redis", not the verb "redis").
+    Majuscule,
+    /// Written with the list's capitals and not first word of the sentence;
+    /// or, whatever the case, right after one of the cue words ("l'offre
+    /// Bleu", "chez Bleu"). Never when followed by one of `exclus`
+    /// ("Bleu Blanc Rouge").
+    NomPropre {
+        indices: &'static [&'static str],
+        exclus: &'static [&'static str],
+    },
+    /// One of these words must occur in the sentence (folded).
+    Contexte(&'static [&'static str]),
+}
+
+/// "Bleu" is the Orange–Capgemini cloud but also the colour; "Oracle" the
+/// database but also "un oracle"; "Redis" a verb form of "redire"; "Spark" an
+/// English word; "S3" also a university semester.
+const GARDES: &[(&str, Garde)] = &[
+    (
+        "bleu",
+        Garde::NomPropre {
+            indices: &[
+                "offre",
+                "offres",
+                "cloud",
+                "chez",
+                "fournisseur",
+                "solution",
+                "solutions",
+                "societe",
+                "plateforme",
+            ],
+            exclus: &["blanc"],
+        },
+    ),
+    ("oracle", Garde::NomPropre { indices: &["base", "bases", "sgbd", "donnees"], exclus: &[] }),
+    ("redis", Garde::Majuscule),
+    ("spark", Garde::Majuscule),
+    (
+        "s3",
+        Garde::Contexte(&[
+            "stockage",
+            "objet",
+            "objets",
+            "bucket",
+            "buckets",
+            "compatible",
+            "amazon",
+            "api",
+            "protocole",
+        ]),
+    ),
+];
+
 impl Referentiel {
-    pub fn depuis_csv(_t: &str) -> Result<Referentiel, String> { Ok(Referentiel) }
-    pub fn trouver(&self, _p: &str) -> Vec<MentionTrouvee> { Vec::new() }
+    /// Parses the CSV text (RFC 4180, header `categorie,nom,variantes,description`,
+    /// `variantes` a `;`-separated list). The error names the faulty line:
+    /// unknown category, empty name, wrong number of fields, or a spelling
+    /// (after folding case and accents) already used by another entry.
+    pub fn depuis_csv(texte: &str) -> Result<Referentiel, String> {
+        let texte = texte.strip_prefix('\u{feff}').unwrap_or(texte);
+        let mut lecteur = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(texte.as_bytes());
+        let mut lignes = lecteur.records();
+        match lignes.next() {
+            None => return Err("ligne 1 : en-tête manquant (attendu « categorie,nom,variantes,description »)".into()),
+            Some(Err(e)) => return Err(format!("ligne 1 : {e}")),
+            Some(Ok(r)) => {
+                if r.iter().ne(EN_TETE.iter().copied()) {
+                    return Err(format!(
+                        "ligne 1 : en-tête attendu « categorie,nom,variantes,description », trouvé « {} »",
+                        r.iter().collect::<Vec<_>>().join(",")
+                    ));
+                }
+            }
+        }
+        let mut entrees: Vec<MentionTrouvee> = Vec::new();
+        let mut lignes_entrees: Vec<u64> = Vec::new();
+        let mut formes = Vec::new();
+        let mut vues: Vec<(String, usize)> = Vec::new();
+        for r in lignes {
+            let r = r.map_err(|e| match e.position() {
+                Some(p) => format!("ligne {} : {e}", p.line()),
+                None => e.to_string(),
+            })?;
+            let ligne = r.position().map(|p| p.line()).unwrap_or(0);
+            let categorie = r[0].trim();
+            let nom = r[1].trim();
+            if !CATEGORIES.contains(&categorie) {
+                return Err(format!(
+                    "ligne {ligne} : catégorie inconnue « {categorie} » (attendu : {})",
+                    CATEGORIES.join(", ")
+                ));
+            }
+            if nom.is_empty() {
+                return Err(format!("ligne {ligne} : nom vide"));
+            }
+            let indice = entrees.len();
+            entrees.push(MentionTrouvee { categorie: categorie.to_string(), nom: nom.to_string() });
+            lignes_entrees.push(ligne);
+            let variantes = r[2].split(';').map(str::trim).filter(|v| !v.is_empty());
+            for ecrit in std::iter::once(nom).chain(variantes) {
+                let cle = Plie::depuis(ecrit).bas;
+                if let Some(&(_, autre)) = vues.iter().find(|(c, _)| *c == cle) {
+                    if autre == indice {
+                        continue;
+                    }
+                    return Err(format!(
+                        "ligne {ligne} : « {ecrit} » désigne déjà « {} » (ligne {})",
+                        entrees[autre].nom, lignes_entrees[autre]
+                    ));
+                }
+                vues.push((cle.clone(), indice));
+                formes.push(compiler(ecrit, &cle, indice).map_err(|e| format!("ligne {ligne} : {e}"))?);
+            }
+        }
+        Ok(Referentiel { entrees, formes })
+    }
+
+    /// Number of entries in the list.
+    pub fn len(&self) -> usize {
+        self.entrees.len()
+    }
+
+    /// Whether the list has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.entrees.is_empty()
+    }
+
+    /// Distinct mentions in one sentence, in order of first appearance.
+    ///
+    /// Where spellings overlap, the longest wins: "Cloud π Native" is not also
+    /// "Cloud π", "Red Hat Enterprise Linux" not also "Linux", "Oracle Cloud"
+    /// not also "Oracle".
+    pub fn trouver(&self, phrase: &str) -> Vec<MentionTrouvee> {
+        let texte = Plie::depuis(phrase);
+        let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
+        for forme in &self.formes {
+            let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };
+            for m in forme.motif.find_iter(cible) {
+                if garde_respectee(&texte, m.start()..m.end(), forme) {
+                    trouves.push((m.start()..m.end(), forme.entree));
+                }
+            }
+        }
+        trouves.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+        let mut retenus: Vec<usize> = Vec::new();
+        let mut fin = 0;
+        for (plage, entree) in trouves {
+            if plage.start < fin {
+                continue;
+            }
+            fin = plage.end;
+            if !retenus.contains(&entree) {
+                retenus.push(entree);
+            }
+        }
+        retenus.into_iter().map(|i| self.entrees[i].clone()).collect()
+    }
+}
+
+/// Builds the pattern of one spelling: words separated by any run of spaces
+/// or hyphens ("Argo CD" ≈ "Argo-CD"), word boundaries at both ends.
+fn compiler(ecrit: &str, cle: &str, entree: usize) -> Result<Forme, String> {
+    let garde = GARDES.iter().find(|(k, _)| *k == cle).map(|&(_, g)| g).unwrap_or(Garde::Aucune);
+    let court_majuscules =
+        ecrit.chars().any(char::is_uppercase) && !ecrit.chars().any(char::is_lowercase) && ecrit.chars().count() <= 5;
+    let sensible_casse = court_majuscules || matches!(garde, Garde::Majuscule | Garde::NomPropre { .. });
+    let plie = Plie::depuis(ecrit);
+    let source = if sensible_casse { plie.casse } else { plie.bas };
+    let morceaux: Vec<String> =
+        source.split(|c: char| c.is_whitespace() || c == '-').filter(|m| !m.is_empty()).map(regex::escape).collect();
+    if morceaux.is_empty() {
+        return Err(format!("forme vide « {ecrit} »"));
+    }
+    let mot = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let debut = if mot(source.chars().next()) { r"\b" } else { "" };
+    let fin = if mot(source.chars().last()) { r"\b" } else { "" };
+    let motif = format!("{debut}{}{fin}", morceaux.join(r"[\s\-]+"));
+    let motif = Regex::new(&motif).map_err(|e| format!("forme « {ecrit} » : {e}"))?;
+    Ok(Forme { entree, motif, sensible_casse, garde })
+}
+
+fn garde_respectee(texte: &Plie, plage: Range<usize>, forme: &Forme) -> bool {
+    match forme.garde {
+        Garde::Aucune | Garde::Majuscule => true,
+        Garde::Contexte(mots) => texte.bas.split(|c: char| !c.is_alphanumeric()).any(|m| mots.contains(&m)),
+        Garde::NomPropre { indices, exclus } => {
+            let suivant = texte.bas[plage.end..].split(|c: char| !c.is_alphanumeric()).find(|m| !m.is_empty());
+            if suivant.is_some_and(|s| exclus.contains(&s)) {
+                return false;
+            }
+            let precedent = texte.bas[..plage.start].split(|c: char| !c.is_alphanumeric()).rfind(|m| !m.is_empty());
+            if precedent.is_some_and(|p| indices.contains(&p)) {
+                return true;
+            }
+            // Capitalised (the pattern is case-sensitive) and not the first
+            // word of the sentence, where every word is capitalised.
+            let avant = texte.casse[..plage.start].trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '«' | '“' | '\'' | '(' | '[' | '-' | '*' | '•')
+            });
+            !(avant.is_empty() || avant.ends_with(['.', '!', '?', '…']))
+        }
+    }
+}
+
+/// The sentence with accents removed, ligatures expanded, apostrophes,
+/// dashes and spaces unified: `casse` keeps the case, `bas` is lowercase.
+/// Both have the same byte offsets.
+struct Plie {
+    casse: String,
+    bas: String,
+}
+
+impl Plie {
+    fn depuis(s: &str) -> Plie {
+        let mut casse = String::with_capacity(s.len());
+        let mut bas = String::with_capacity(s.len());
+        let mut morceau = String::new();
+        for c in s.chars() {
+            morceau.clear();
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => morceau.push('\''),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => morceau.push('-'),
+                'œ' => morceau.push_str("oe"),
+                'Œ' => morceau.push_str("OE"),
+                'æ' => morceau.push_str("ae"),
+                'Æ' => morceau.push_str("AE"),
+                c if c.is_whitespace() => morceau.push(' '),
+                c => morceau.extend(c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d))),
+            }
+            for p in morceau.chars() {
+                casse.push(p);
+                let mut l = p.to_lowercase();
+                let b = match (l.next(), l.next()) {
+                    (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
+                    _ => p,
+                };
+                bas.push(b);
+            }
+        }
+        Plie { casse, bas }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = include_str!("../../input/referentiels/mentions.csv");
+
+    fn referentiel() -> Referentiel {
+        Referentiel::depuis_csv(CSV).expect("the shipped list is valid")
+    }
+
+    fn noms(r: &Referentiel, phrase: &str) -> Vec<String> {
+        r.trouver(phrase).into_iter().map(|m| format!("{}:{}", m.categorie, m.nom)).collect()
+    }
+
+    /// (sentence, expected "categorie:nom" in order)
+    const CAS: &[(&str, &[&str])] = &[
+        // --- Seed sentences ---
+        (
+            "L’IGN a fait le choix d’un développement en mode cloud native chez OVHcloud.",
+            &["fournisseur_cloud:OVHcloud"],
+        ),
+        (
+            "L’adoption de technologies telles que Docker pour la containerisation et Kubernetes pour l’orchestration de containers a permis à l’IGN de renforcer sa capacité d’innover.",
+            &["technologie:Docker", "technologie:Kubernetes"],
+        ),
+        (
+            "… la mise en œuvre de task force sur des sujets plus techniques en impliquant notamment le fournisseur de cloud (OVHCloud).",
+            &["fournisseur_cloud:OVHcloud"],
+        ),
+        (
+            "Le choix de l’hébergeur OVHcloud découle ainsi des préconisations de la DINUM pour mettre en œuvre la plateforme sur un cloud privé souverain.",
+            &["fournisseur_cloud:OVHcloud"],
+        ),
+        (
+            "Le service, actuellement opéré sur le Cloud de Scaleway, peut être posé rapidement sur la plupart des offres Cloud Public.",
+            &["fournisseur_cloud:Scaleway"],
+        ),
+        (
+            "… a consisté à déployer à massivement le logiciel libre BigBlueButton (BBB), à l’échelle du ministère de l’éducation nationale.",
+            &["logiciel:BigBlueButton"],
+        ),
+        (
+            "Les clés de notre succès ont été d’une part d’anticiper les besoins de ressources (CPU, RAM, ESX etc…).",
+            &["technologie:VMware ESXi"],
+        ),
+        (
+            "Nous sommes passés à une usine de développement utilisant une plateforme CI/CD (Intégration Continue/Déploiement Continu) et des scripts de déploiement.",
+            &[],
+        ),
+        // --- Spellings, case, accents ---
+        ("Les conteneurs docker tournent sur k8s.", &["technologie:Docker", "technologie:Kubernetes"]),
+        ("Nous utilisons AWS et Microsoft Azure, ainsi que Google Cloud Platform.", &["fournisseur_cloud:AWS", "fournisseur_cloud:Microsoft Azure", "fournisseur_cloud:Google Cloud"]),
+        ("L'offre de Dassault Systèmes Outscale et celle d'OVH ont été comparées.", &["fournisseur_cloud:3DS Outscale", "fournisseur_cloud:OVHcloud"]),
+        ("Les applications migrent vers Cloud π Native puis vers le cloud Pi.", &["fournisseur_cloud:Cloud π Native", "fournisseur_cloud:Cloud π"]),
+        ("La DGFiP héberge ses applications dans Nubo.", &["fournisseur_cloud:Nubo"]),
+        ("Le déploiement passe par Argo-CD, Helm et Terraform sur OpenStack.", &["technologie:Argo CD", "technologie:Helm", "technologie:Terraform", "technologie:OpenStack"]),
+        ("Le serveur tourne sous Red Hat Enterprise Linux.", &["technologie:Red Hat Enterprise Linux"]),
+        ("Nous stockons les fichiers dans un stockage objet compatible S3.", &["technologie:S3"]),
+        ("Les données sont dans PostgreSQL et la base Oracle historique.", &["technologie:PostgreSQL", "technologie:Oracle Database"]),
+        ("Nous avons choisi l'offre Bleu pour Microsoft 365.", &["fournisseur_cloud:Bleu", "logiciel:Microsoft 365"]),
+        ("La messagerie repose sur Mattermost, Nextcloud et Collabora Online.", &["logiciel:Mattermost", "logiciel:Nextcloud", "logiciel:Collabora Online"]),
+        ("Nous avons retenu Orange Business Services puis Oracle Cloud.", &["fournisseur_cloud:Orange Business", "fournisseur_cloud:Oracle Cloud"]),
+        ("Les instances BigBlueButton sont réparties par Scalelite ; BBB reste le cœur.", &["logiciel:BigBlueButton", "logiciel:Scalelite"]),
+        // --- Negatives ---
+        ("Le ciel bleu de Bretagne.", &[]),
+        ("Bleu est la couleur du logo.", &[]),
+        ("Le drapeau Bleu Blanc Rouge flotte.", &[]),
+        ("Il mange une orange.", &[]),
+        ("Les bbb et aws en minuscules ne comptent pas.", &[]),
+        ("Les étudiants du semestre S3 suivent ce cours.", &[]),
+        ("Je le redis : un oracle ne prédit rien.", &[]),
+        ("Une démarche DevOps et FinOps, avec une API et du CI/CD.", &[]),
+        ("Un ouvrage kafkaïen sur le dockerisme.", &[]),
+    ];
+
+    #[test]
+    fn table_des_phrases() {
+        let r = referentiel();
+        let mut echecs = Vec::new();
+        for (phrase, attendu) in CAS {
+            let obtenu = noms(&r, phrase);
+            if obtenu != *attendu {
+                echecs.push(format!("{phrase}\n  attendu {attendu:?}\n  obtenu  {obtenu:?}"));
+            }
+        }
+        assert!(echecs.is_empty(), "{} échec(s) :\n{}", echecs.len(), echecs.join("\n"));
+        assert!(CAS.len() >= 20);
+    }
+
+    #[test]
+    fn liste_livree() {
+        let r = referentiel();
+        assert!(r.len() >= 60);
+        for nom in ["OVHcloud", "Scaleway", "3DS Outscale", "Docker", "Kubernetes", "BigBlueButton"] {
+            assert!(r.entrees.iter().any(|e| e.nom == nom), "{nom}");
+        }
+        // RFC 4180 with `\n` line ends, UTF-8, header first.
+        assert!(CSV.starts_with("categorie,nom,variantes,description\n"));
+        assert!(!CSV.contains('\r'));
+        assert!(CSV.ends_with('\n'));
+    }
+
+    #[test]
+    fn erreurs_nomment_la_ligne() {
+        let e = Referentiel::depuis_csv("categorie,nom,variantes,description\ntechnologie,Docker,,\nnuage,X,,\n")
+            .unwrap_err();
+        assert!(e.starts_with("ligne 3 :"), "{e}");
+        let e = Referentiel::depuis_csv("categorie,nom,variantes,description\nlogiciel,,,\n").unwrap_err();
+        assert!(e.starts_with("ligne 2 :"), "{e}");
+        let e =
+            Referentiel::depuis_csv("categorie,nom,variantes,description\nlogiciel,A,,\nlogiciel,B,\n").unwrap_err();
+        assert!(e.starts_with("ligne 3 :"), "{e}");
+        let e =
+            Referentiel::depuis_csv("categorie,nom,variantes,description\nlogiciel,Moodle,,\ntechnologie,X,moodle,\n")
+                .unwrap_err();
+        assert!(e.starts_with("ligne 3 :") && e.contains("Moodle"), "{e}");
+        let e = Referentiel::depuis_csv("cat,nom\n").unwrap_err();
+        assert!(e.starts_with("ligne 1 :"), "{e}");
+        assert!(Referentiel::depuis_csv("").is_err());
+        let vide = Referentiel::depuis_csv("categorie,nom,variantes,description\n").unwrap();
+        assert!(vide.is_empty() && vide.trouver("Docker").is_empty());
+    }
+
+    #[test]
+    fn champs_entre_guillemets() {
+        let r = Referentiel::depuis_csv(
+            "\u{feff}categorie,nom,variantes,description\r\nlogiciel,Jitsi,\"Jitsi Meet; \",\"Visio, libre\"\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            r.trouver("Une instance jitsi meet."),
+            vec![MentionTrouvee { categorie: "logiciel".into(), nom: "Jitsi".into() }]
+        );
+    }
 }

@@ -28,15 +28,7 @@ pub const NATURES: &[&str] = &[
 /// Natures a `ministere` cell may point to.
 const NATURES_DE_RATTACHEMENT: &[&str] = &["ministere", "premier-ministre"];
 
-const COLONNES: &[&str] = &[
-    "identifiant",
-    "nom",
-    "sigle",
-    "nature",
-    "ministere",
-    "variantes",
-    "source",
-];
+const COLONNES: &[&str] = &["identifiant", "nom", "sigle", "nature", "ministere", "variantes", "source"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
@@ -84,13 +76,8 @@ pub struct Registre {
 impl Registre {
     /// Parses and checks the registry CSV. Errors name the line.
     pub fn depuis_csv(texte: &str) -> Result<Registre, String> {
-        let mut lecteur = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(texte.as_bytes());
-        let entetes = lecteur
-            .headers()
-            .map_err(|e| format!("ligne 1 : en-tête illisible ({e})"))?
-            .clone();
+        let mut lecteur = csv::ReaderBuilder::new().has_headers(true).from_reader(texte.as_bytes());
+        let entetes = lecteur.headers().map_err(|e| format!("ligne 1 : en-tête illisible ({e})"))?.clone();
         let mut positions = HashMap::new();
         for colonne in COLONNES {
             let i = entetes
@@ -105,13 +92,7 @@ impl Registre {
         for enregistrement in lecteur.records() {
             let enregistrement = enregistrement.map_err(|e| format!("{e}"))?;
             let ligne = enregistrement.position().map_or(0, |p| p.line());
-            let champ = |nom: &str| {
-                enregistrement
-                    .get(positions[nom])
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            };
+            let champ = |nom: &str| enregistrement.get(positions[nom]).unwrap_or("").trim().to_string();
             let optionnel = |nom: &str| Some(champ(nom)).filter(|v| !v.is_empty());
             let erreur = |message: String| format!("ligne {ligne} : {message}");
 
@@ -129,12 +110,8 @@ impl Registre {
             if !NATURES.contains(&nature.as_str()) {
                 return Err(erreur(format!("nature « {nature} » inconnue")));
             }
-            let variantes = champ("variantes")
-                .split(';')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect();
+            let variantes =
+                champ("variantes").split(';').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect();
             organisations.push(Organisation {
                 identifiant,
                 nom,
@@ -159,9 +136,8 @@ impl Registre {
         }
         for (i, o) in organisations.iter().enumerate() {
             if let Some(m) = &o.ministere {
-                let ok = organisations
-                    .iter()
-                    .any(|r| r.nom == *m && NATURES_DE_RATTACHEMENT.contains(&r.nature.as_str()));
+                let ok =
+                    organisations.iter().any(|r| r.nom == *m && NATURES_DE_RATTACHEMENT.contains(&r.nature.as_str()));
                 if !ok {
                     return Err(format!(
                         "ligne {} : ministère « {m} » absent du registre (nature ministere ou premier-ministre)",
@@ -186,12 +162,8 @@ impl Registre {
                 }
                 let texte = mots.join(" ");
                 let sigle_like = est_sigle || (mots.len() == 1 && forme_majuscule(forme));
-                let cle = Cle {
-                    mots,
-                    texte: texte.clone(),
-                    sigle: sigle_like.then(|| forme.trim().to_string()),
-                    index,
-                };
+                let cle =
+                    Cle { mots, texte: texte.clone(), sigle: sigle_like.then(|| forme.trim().to_string()), index };
                 match exactes.get(&texte) {
                     Some(&k) if cles[k].index != index => {
                         let autre: &Organisation = &organisations[cles[k].index];
@@ -209,11 +181,7 @@ impl Registre {
             }
         }
 
-        Ok(Registre {
-            organisations,
-            cles,
-            exactes,
-        })
+        Ok(Registre { organisations, cles, exactes })
     }
 
     /// Every organisation, in file order.
@@ -223,9 +191,7 @@ impl Registre {
 
     /// The organisation with this `identifiant`.
     pub fn par_identifiant(&self, identifiant: &str) -> Option<&Organisation> {
-        self.organisations
-            .iter()
-            .find(|o| o.identifiant == identifiant)
+        self.organisations.iter().find(|o| o.identifiant == identifiant)
     }
 
     /// Resolves an attribution line such as "Témoignage de la direction de l'information légale et administrative", "Témoignage du ministère des Armées", "Témoignage de l’Institut nationale du cancer", "Témoignage du GIE SESAM-Vitale, un groupement expert des systèmes d’information…", "Témoignage de l’Agence Numérique en Santé".
@@ -380,9 +346,8 @@ fn distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cout = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * largeur + j] + 1)
-                .min(d[i * largeur + j - 1] + 1)
-                .min(d[(i - 1) * largeur + j - 1] + cout);
+            let mut v =
+                (d[(i - 1) * largeur + j] + 1).min(d[i * largeur + j - 1] + 1).min(d[(i - 1) * largeur + j - 1] + cout);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * largeur + j - 2] + 1);
             }
@@ -422,12 +387,7 @@ fn decouper(texte: &str) -> Vec<Morceau> {
             let brut = &texte[d..fin];
             let plie = plier(brut);
             if !plie.is_empty() {
-                morceaux.push(Morceau::Mot(Mot {
-                    brut: brut.to_string(),
-                    plie,
-                    debut: d,
-                    fin,
-                }));
+                morceaux.push(Morceau::Mot(Mot { brut: brut.to_string(), plie, debut: d, fin }));
             }
         }
     };
@@ -438,9 +398,7 @@ fn decouper(texte: &str) -> Vec<Morceau> {
         }
         fin_de_mot(&mut debut, i, &mut morceaux);
         match c {
-            ',' | ';' | ':' | '.' | '–' | '—' | '|' | '!' | '?' => {
-                morceaux.push(Morceau::Coupure)
-            }
+            ',' | ';' | ':' | '.' | '–' | '—' | '|' | '!' | '?' => morceaux.push(Morceau::Coupure),
             '(' | '[' => morceaux.push(Morceau::Ouvrante),
             ')' | ']' => morceaux.push(Morceau::Fermante),
             _ => {}
@@ -477,10 +435,7 @@ fn mots_plies(texte: &str) -> Vec<String> {
 const ARTICLES: &[&str] = &["le", "la", "l", "les"];
 
 fn sans_articles(mut mots: Vec<String>) -> Vec<String> {
-    let n = mots
-        .iter()
-        .take_while(|m| ARTICLES.contains(&m.as_str()))
-        .count();
+    let n = mots.iter().take_while(|m| ARTICLES.contains(&m.as_str())).count();
     if n < mots.len() {
         mots.drain(..n);
     }
@@ -525,10 +480,7 @@ fn passer_articles(morceaux: &[Morceau], mut i: usize) -> usize {
 /// de …", then the articles.
 fn debut_du_nom(morceaux: &[Morceau]) -> usize {
     let suite = |i: usize, attendu: &[&str]| {
-        attendu
-            .iter()
-            .enumerate()
-            .all(|(k, a)| morceaux.get(i + k).and_then(mot_plie) == Some(*a))
+        attendu.iter().enumerate().all(|(k, a)| morceaux.get(i + k).and_then(mot_plie) == Some(*a))
     };
     let mut i = if suite(0, &["temoignage"]) || suite(0, &["temoignages"]) {
         1
@@ -586,9 +538,7 @@ fn ecrit_du_candidat(texte: &str, morceaux: &[Morceau], candidat: &str) -> Strin
         .collect();
     let n = cible.len();
     (0..mots.len())
-        .find(|&d| {
-            mots.len() - d >= n && mots[d..d + n].iter().zip(&cible).all(|(m, c)| m.plie == *c)
-        })
+        .find(|&d| mots.len() - d >= n && mots[d..d + n].iter().zip(&cible).all(|(m, c)| m.plie == *c))
         .map(|d| texte[mots[d].debut..mots[d + n - 1].fin].to_string())
         .unwrap_or_else(|| candidat.to_string())
 }
@@ -600,8 +550,7 @@ fn occurrence(mots: &[&Mot], cle: &Cle) -> Option<usize> {
     if let Some(sigle) = &cle.sigle {
         if cle.mots.len() == 1 {
             return mots.iter().position(|m| {
-                m.brut == *sigle
-                    || (forme_majuscule(&m.brut) && m.brut.to_uppercase() == sigle.to_uppercase())
+                m.brut == *sigle || (forme_majuscule(&m.brut) && m.brut.to_uppercase() == sigle.to_uppercase())
             });
         }
     }
@@ -609,22 +558,13 @@ fn occurrence(mots: &[&Mot], cle: &Cle) -> Option<usize> {
     if n > mots.len() {
         return None;
     }
-    (0..=mots.len() - n).find(|&d| {
-        mots[d..d + n]
-            .iter()
-            .zip(&cle.mots)
-            .all(|(m, c)| m.plie == *c)
-    })
+    (0..=mots.len() - n).find(|&d| mots[d..d + n].iter().zip(&cle.mots).all(|(m, c)| m.plie == *c))
 }
 
 fn identifiant_valide(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -654,18 +594,8 @@ mod tests {
     fn seed_attributions() {
         let r = registre();
         let dila = "Direction de l'information légale et administrative";
-        attendre(
-            &r,
-            "Témoignage de la direction de l'information légale et administrative",
-            dila,
-            Some("DILA"),
-        );
-        attendre(
-            &r,
-            "Témoignage de la direction de l'information légale et administrative ",
-            dila,
-            Some("DILA"),
-        );
+        attendre(&r, "Témoignage de la direction de l'information légale et administrative", dila, Some("DILA"));
+        attendre(&r, "Témoignage de la direction de l'information légale et administrative ", dila, Some("DILA"));
         attendre(
             &r,
             "Témoignage du ministère du Travail, de la Santé et de la Solidarité",
@@ -678,23 +608,10 @@ mod tests {
             "Institut national de l'information géographique et forestière",
             Some("IGN"),
         );
-        attendre(
-            &r,
-            "Témoignage de l’Agence Numérique en Santé",
-            "Agence du numérique en santé",
-            Some("ANS"),
-        );
-        attendre(
-            &r,
-            "Témoignage du ministère des Armées",
-            "Ministère des Armées et des Anciens combattants",
-            None,
-        );
+        attendre(&r, "Témoignage de l’Agence Numérique en Santé", "Agence du numérique en santé", Some("ANS"));
+        attendre(&r, "Témoignage du ministère des Armées", "Ministère des Armées et des Anciens combattants", None);
         match r.resoudre("Témoignage de l’Institut nationale du cancer") {
-            Resolution::Corrigee {
-                organisation,
-                ecrit,
-            } => {
+            Resolution::Corrigee { organisation, ecrit } => {
                 assert_eq!(organisation.nom, "Institut national du cancer");
                 assert_eq!(organisation.sigle.as_deref(), Some("INCa"));
                 assert_eq!(ecrit, "Institut nationale du cancer");
@@ -736,59 +653,35 @@ mod tests {
             "Institut national de l'information géographique et forestière",
             Some("IGN"),
         );
-        attendre(
-            &r,
-            "Témoignage : la DILA",
-            "Direction de l'information légale et administrative",
-            Some("DILA"),
-        );
+        attendre(&r, "Témoignage : la DILA", "Direction de l'information légale et administrative", Some("DILA"));
         attendre(
             &r,
             "Propos recueillis auprès de l’Agence du numérique en santé",
             "Agence du numérique en santé",
             Some("ANS"),
         );
-        attendre(
-            &r,
-            "Témoignages du ministère de l'Intérieur.",
-            "Ministère de l'Intérieur",
-            None,
-        );
+        attendre(&r, "Témoignages du ministère de l'Intérieur.", "Ministère de l'Intérieur", None);
     }
 
     #[test]
     fn sigles() {
         let r = registre();
-        attendre(
-            &r,
-            "Témoignage de la DGFiP",
-            "Direction générale des finances publiques",
-            Some("DGFiP"),
-        );
-        attendre(
-            &r,
-            "Témoignage de la DGFIP",
-            "Direction générale des finances publiques",
-            Some("DGFiP"),
-        );
+        attendre(&r, "Témoignage de la DGFiP", "Direction générale des finances publiques", Some("DGFiP"));
+        attendre(&r, "Témoignage de la DGFIP", "Direction générale des finances publiques", Some("DGFiP"));
         assert_eq!(trouvee(&r.chercher("DINUM")).identifiant, "dinum");
         assert_eq!(trouvee(&r.chercher("l'IGN")).identifiant, "ign");
         assert_eq!(trouvee(&r.chercher("l’IGN")).identifiant, "ign");
         assert_eq!(trouvee(&r.chercher("ANTS")).identifiant, "france-titres");
         // A sigle in parentheses after an unknown or misspelt name.
         assert_eq!(
-            trouvee(&r.resoudre(
-                "Témoignage de la Direction interministérielle du numérique de l'État (DINUM)"
-            ))
-            .identifiant,
+            trouvee(&r.resoudre("Témoignage de la Direction interministérielle du numérique de l'État (DINUM)"))
+                .identifiant,
             "dinum"
         );
         // A sigle inside a sentence, as written.
         assert_eq!(
-            trouvee(&r.resoudre(
-                "Témoignage d’un chef de projet de la DNE, au ministère de l'Éducation nationale"
-            ))
-            .identifiant,
+            trouvee(&r.resoudre("Témoignage d’un chef de projet de la DNE, au ministère de l'Éducation nationale"))
+                .identifiant,
             "dne"
         );
         // Former sigle kept as variant.
@@ -807,31 +700,14 @@ mod tests {
             "Institut national de l'information géographique et forestière",
             Some("IGN"),
         );
-        attendre(
-            &r,
-            "Témoignage du ministère de la Défense",
-            "Ministère des Armées et des Anciens combattants",
-            None,
-        );
-        attendre(
-            &r,
-            "Témoignage de l'Agence nationale des titres sécurisés",
-            "France Titres",
-            Some("ANTS"),
-        );
+        attendre(&r, "Témoignage du ministère de la Défense", "Ministère des Armées et des Anciens combattants", None);
+        attendre(&r, "Témoignage de l'Agence nationale des titres sécurisés", "France Titres", Some("ANTS"));
         // Head before an apposition.
-        attendre(
-            &r,
-            "Témoignage de Météo-France, l'établissement public de la météorologie",
-            "Météo-France",
-            None,
-        );
+        attendre(&r, "Témoignage de Météo-France, l'établissement public de la météorologie", "Météo-France", None);
         // A longer ministry name containing commas is matched whole before its head.
         assert_eq!(
-            trouvee(&r.resoudre(
-                "Témoignage du ministère du Travail, de la Santé, des Solidarités et des Familles"
-            ))
-            .identifiant,
+            trouvee(&r.resoudre("Témoignage du ministère du Travail, de la Santé, des Solidarités et des Familles"))
+                .identifiant,
             "ministere-travail-sante-solidarites-familles"
         );
     }
@@ -863,34 +739,19 @@ mod tests {
     #[test]
     fn unknown_and_near_misses() {
         let r = registre();
-        assert_eq!(
-            r.resoudre("Témoignage de la mairie de Trifouilly-les-Oies"),
-            Resolution::Inconnue
-        );
+        assert_eq!(r.resoudre("Témoignage de la mairie de Trifouilly-les-Oies"), Resolution::Inconnue);
         assert_eq!(r.resoudre("Témoignage de"), Resolution::Inconnue);
         assert_eq!(r.resoudre(""), Resolution::Inconnue);
         // Sigles are never corrected: ANT is neither ANS nor ANTS.
         assert_eq!(r.chercher("ANT"), Resolution::Inconnue);
         assert_eq!(r.chercher("DGFP"), Resolution::Inconnue);
         // "ans" (years) is not the ANS when it appears inside a sentence.
-        assert_eq!(
-            r.resoudre("Témoignage d'une équipe en place depuis dix ans"),
-            Resolution::Inconnue
-        );
+        assert_eq!(r.resoudre("Témoignage d'une équipe en place depuis dix ans"), Resolution::Inconnue);
         // Close to the DGS, but another organisation.
-        assert_eq!(
-            r.chercher("Direction générale de la sûreté"),
-            Resolution::Inconnue
-        );
+        assert_eq!(r.chercher("Direction générale de la sûreté"), Resolution::Inconnue);
         // Close to the INCa, but another organisation.
-        assert_eq!(
-            r.chercher("Institut national du sport"),
-            Resolution::Inconnue
-        );
-        assert_eq!(
-            r.chercher("Direction du numérique de l'éducation"),
-            Resolution::Inconnue
-        );
+        assert_eq!(r.chercher("Institut national du sport"), Resolution::Inconnue);
+        assert_eq!(r.chercher("Direction du numérique de l'éducation"), Resolution::Inconnue);
     }
 
     #[test]
@@ -910,18 +771,12 @@ mod tests {
         let mut ids = std::collections::HashSet::new();
         let mut noms = std::collections::HashSet::new();
         for o in orgs {
-            assert!(
-                ids.insert(o.identifiant.as_str()),
-                "duplicate identifiant {}",
-                o.identifiant
-            );
+            assert!(ids.insert(o.identifiant.as_str()), "duplicate identifiant {}", o.identifiant);
             assert!(noms.insert(plier_tout(&o.nom)), "duplicate nom {}", o.nom);
             assert!(NATURES.contains(&o.nature.as_str()), "{}", o.nature);
             if let Some(m) = &o.ministere {
                 assert!(
-                    orgs.iter()
-                        .any(|p| p.nom == *m
-                            && (p.nature == "ministere" || p.nom == "Premier ministre")),
+                    orgs.iter().any(|p| p.nom == *m && (p.nature == "ministere" || p.nom == "Premier ministre")),
                     "{}: ministere {m} is not a ministry row",
                     o.identifiant
                 );
@@ -949,39 +804,23 @@ mod tests {
     fn schema_lists_the_natures() {
         let schema = include_str!("../../schemas/referentiels/organisations.json");
         for n in NATURES {
-            assert!(
-                schema.contains(&format!("\"{n}\"")),
-                "{n} missing from the schema"
-            );
+            assert!(schema.contains(&format!("\"{n}\"")), "{n} missing from the schema");
         }
         for c in COLONNES {
-            assert!(
-                schema.contains(&format!("\"name\": \"{c}\"")),
-                "{c} missing from the schema"
-            );
+            assert!(schema.contains(&format!("\"name\": \"{c}\"")), "{c} missing from the schema");
         }
     }
 
     #[test]
     fn load_errors_name_the_line() {
         let entete = "identifiant,nom,sigle,nature,ministere,variantes,source\n";
-        let e = Registre::depuis_csv(&format!("{entete}a,A,,ministere,,,\nB C,B,,ministere,,,\n"))
-            .err()
-            .unwrap();
+        let e = Registre::depuis_csv(&format!("{entete}a,A,,ministere,,,\nB C,B,,ministere,,,\n")).err().unwrap();
         assert!(e.contains("ligne 3"), "{e}");
-        let e = Registre::depuis_csv(&format!("{entete}a,A,,inconnue,,,\n"))
-            .err()
-            .unwrap();
+        let e = Registre::depuis_csv(&format!("{entete}a,A,,inconnue,,,\n")).err().unwrap();
         assert!(e.contains("ligne 2") && e.contains("nature"), "{e}");
-        let e = Registre::depuis_csv(&format!(
-            "{entete}a,A,,ministere,,,\nb,B,,autre,Ministère X,,\n"
-        ))
-        .err()
-        .unwrap();
+        let e = Registre::depuis_csv(&format!("{entete}a,A,,ministere,,,\nb,B,,autre,Ministère X,,\n")).err().unwrap();
         assert!(e.contains("ligne 3"), "{e}");
-        let e = Registre::depuis_csv(&format!("{entete}a,A,X,autre,,,\nb,B,X,autre,,,\n"))
-            .err()
-            .unwrap();
+        let e = Registre::depuis_csv(&format!("{entete}a,A,X,autre,,,\nb,B,X,autre,,,\n")).err().unwrap();
         assert!(e.contains("ligne 3"), "{e}");
         assert!(Registre::depuis_csv("identifiant,nom\n").is_err());
     }

@@ -1,4 +1,1102 @@
-// TEMPORARY STUB
+//! Qualifications and certifications named in one sentence (SecNumCloud, HDS,
+//! ISO 27001, eIDAS, RGS, …), each with what the sentence says about it:
+//! held (`obtenue`), in progress (`en_cours`), aimed at (`visee`), not chosen
+//! or not needed (`non_retenue`), held but not enough (`insuffisante`).
+//! Decisions rest on local cues around each name; nothing is carried across
+//! sentences, pronouns in other sentences are not resolved, and there is no I/O.
+
+use regex::Regex;
+use std::ops::Range;
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// One qualification named in a sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QualificationTrouvee { pub qualification: &'static str, pub niveau: Option<String>, pub autorite: Option<&'static str>, pub statut: &'static str }
-pub fn extraire(_phrase: &str) -> Vec<QualificationTrouvee> { Vec::new() }
+pub struct QualificationTrouvee {
+    /// Canonical name: "SecNumCloud", "HDS", "ISO 27001", "eIDAS", "RGS", …
+    pub qualification: &'static str,
+    /// Level when the text gives one: eIDAS/EUCS "faible", "elementaire",
+    /// "substantiel", "eleve"; RGS "*", "**", "***"; SOC "type 1"/"type 2";
+    /// SecNumCloud the version of the reference framework ("3.2").
+    pub niveau: Option<String>,
+    /// Body that grants it: "ANSSI" for the ANSSI qualifications, "BSI" for C5,
+    /// otherwise only when the sentence names the body ("… par le COFRAC").
+    pub autorite: Option<&'static str>,
+    /// `obtenue`, `en_cours`, `visee`, `non_retenue` or `insuffisante`.
+    pub statut: &'static str,
+}
+
+/// One qualification per distinct name, in order of first appearance.
+///
+/// When a name occurs several times in the sentence, the strongest status
+/// wins (insuffisante > non_retenue > explicit obtention > en_cours > visee >
+/// default obtenue); see [`Statut`] for the cues behind each status.
+pub fn extraire(phrase: &str) -> Vec<QualificationTrouvee> {
+    let texte = Plie::depuis(phrase);
+    let occurrences = reperer(&texte);
+    if occurrences.is_empty() {
+        return Vec::new();
+    }
+    let clauses = decouper_clauses(&texte.bas);
+    let mut statuts = vec![Statut::Defaut; occurrences.len()];
+    for clause in &clauses {
+        let dans: Vec<usize> =
+            (0..occurrences.len()).filter(|&i| clause.contains(&occurrences[i].plage.start)).collect();
+        if dans.is_empty() {
+            continue;
+        }
+        let mots = mots(&texte.bas, clause.clone());
+        let plages: Vec<Range<usize>> = dans.iter().map(|&i| occurrences[i].plage.clone()).collect();
+        for indice in indices(&texte.bas, &mots, &plages) {
+            for k in cibles(&texte.bas, &indice, &plages) {
+                let i = dans[k];
+                statuts[i] = statuts[i].max(indice.statut);
+            }
+        }
+    }
+
+    let mut sortie: Vec<QualificationTrouvee> = Vec::new();
+    let mut rangs: Vec<Statut> = Vec::new();
+    for (occ, statut) in occurrences.iter().zip(statuts) {
+        let clause = clauses.iter().find(|c| c.contains(&occ.plage.start)).cloned().unwrap_or(0..texte.bas.len());
+        let niveau = niveau(&texte, occ, &clause);
+        let autorite = occ.sorte.autorite.or_else(|| autorite_nommee(&texte.bas, occ.plage.end, &clause));
+        match sortie.iter().position(|q| q.qualification == occ.sorte.nom) {
+            Some(p) => {
+                if statut > rangs[p] {
+                    rangs[p] = statut;
+                    sortie[p].statut = statut.code();
+                }
+                if sortie[p].niveau.is_none() {
+                    sortie[p].niveau = niveau;
+                }
+                if sortie[p].autorite.is_none() {
+                    sortie[p].autorite = autorite;
+                }
+            }
+            None => {
+                rangs.push(statut);
+                sortie.push(QualificationTrouvee {
+                    qualification: occ.sorte.nom,
+                    niveau,
+                    autorite,
+                    statut: statut.code(),
+                });
+            }
+        }
+    }
+    sortie
+}
+
+// ---------------------------------------------------------------------------
+// Statuses and their cues
+// ---------------------------------------------------------------------------
+
+/// Statuses ordered by strength: when several cues reach the same name, the
+/// strongest wins.
+///
+/// - `Defaut` → `obtenue`: nothing else said. "L'hébergeur est certifié HDS."
+/// - `Visee`: aim, plan or future. "Nous visons la qualification SecNumCloud
+///   d'ici 2026."; "La solution retenue nous apporte les garanties nécessaires
+///   à une qualification eIDAS de niveau substantiel."; "L'offre sera qualifiée
+///   SecNumCloud à terme."; "La prochaine étape est la certification HDS.";
+///   "L'offre n'est pas encore qualifiée SecNumCloud." (not yet = aimed at).
+/// - `EnCours`: under way. "La qualification SecNumCloud de l'offre est en
+///   cours."; "Le fournisseur est en cours de qualification SecNumCloud.";
+///   "Une démarche de qualification SecNumCloud a été engagée."
+/// - `Obtenue`: explicit obtention, outranks aims and progress said about the
+///   same name. "La certification HDS obtenue en 2022 permettra d'héberger …"
+/// - `NonRetenue`: negation attached to the name. "Le choix de l'offre ne s'est
+///   pas porté sur une solution qualifiée SecNumCloud dès lors que la nature
+///   des données hébergées ne le nécessitait pas."; "sans qualification
+///   SecNumCloud"; "une offre non qualifiée SecNumCloud"; "La qualification
+///   SecNumCloud n'a pas nécessité …"; "Aucune qualification SecNumCloud n'est
+///   requise."
+/// - `Insuffisante`: held but said not to be enough. "Les certifications ISO
+///   27001, bien que nécessaires, ne sont, à ce stade, pas suffisantes.";
+///   "La certification ISO 27001 ne suffit pas."
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Statut {
+    Defaut,
+    Visee,
+    EnCours,
+    Obtenue,
+    NonRetenue,
+    Insuffisante,
+}
+
+impl Statut {
+    fn code(self) -> &'static str {
+        match self {
+            Statut::Defaut | Statut::Obtenue => "obtenue",
+            Statut::Visee => "visee",
+            Statut::EnCours => "en_cours",
+            Statut::NonRetenue => "non_retenue",
+            Statut::Insuffisante => "insuffisante",
+        }
+    }
+}
+
+/// A cue found in a clause. It first reaches the names that follow it within
+/// `avant` words (its object: "vise la qualification SecNumCloud"); when no
+/// name follows that closely, it reaches the nearest group of names before it
+/// within `apres` words (its subject: "la qualification SecNumCloud est en
+/// cours"). This keeps "L'offre qualifiée SecNumCloud vise la certification
+/// HDS" from making SecNumCloud an aim.
+#[derive(Debug, Clone)]
+struct Indice {
+    plage: Range<usize>,
+    statut: Statut,
+    avant: Option<usize>,
+    apres: Option<usize>,
+}
+
+/// Word stems that make a negation bear on a qualification: the negated verb
+/// or adjective is about choosing, needing or holding one.
+/// "ne s'est pas porté sur", "ne le nécessitait pas", "n'est pas qualifiée",
+/// "n'a pas été retenue", "nous n'utilisons pas". A negation of anything else
+/// ("ce qui ne pose pas de difficulté") leaves the name alone.
+fn re_portee_negation() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"^(qualifi|certifi|labellis|homologu|agree|agrement|necessit|necessair|exig|requi|impos|obligatoir|indispensabl|util|pertinen|justifi|reten|choisi|choix|opt[eéai]|opter|porte|vis[eao]|recour|obten|dispos|benefici|possed|detien|deten|souhait|prevu|prevoi|envisag|recherch|besoin|appuy|orient|privilegi|demand|candidat|engag|compatibl|conform|eligibl|fallu|faut|fallait|faudra|sollicit|adopt|pass[eé]|heberg|sur$)",
+        )
+        .unwrap()
+    })
+}
+
+fn re(motif: &'static str, cellule: &'static OnceLock<Regex>) -> &'static Regex {
+    cellule.get_or_init(|| Regex::new(motif).unwrap())
+}
+
+fn est(mot: &str, motif: &'static str, cellule: &'static OnceLock<Regex>) -> bool {
+    re(motif, cellule).is_match(mot)
+}
+
+macro_rules! forme {
+    ($mot:expr, $motif:literal) => {{
+        static C: OnceLock<Regex> = OnceLock::new();
+        est($mot, $motif, &C)
+    }};
+}
+
+/// Finds the cues of one clause. `mots` are the clause's words, `noms` the
+/// spans of the qualification names in it.
+fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
+    let mut sortie = Vec::new();
+    let t = |i: usize| -> &str { mots.get(i).map(|m| &bas[m.plage.clone()]).unwrap_or("") };
+    let dans_nom = |i: usize| -> bool {
+        mots.get(i).is_some_and(|m| noms.iter().any(|n| m.plage.start < n.end && n.start < m.plage.end))
+    };
+    let de = |i: usize| mots[i].plage.start;
+    let a = |i: usize| mots[i].plage.end;
+    let mut push = |debut: usize, fin: usize, statut, avant, apres| {
+        sortie.push(Indice { plage: debut..fin, statut, avant, apres });
+    };
+    let portee = re_portee_negation();
+    let mut negation_vue = false;
+
+    for i in 0..mots.len() {
+        let m = t(i);
+
+        // "ne … pas/plus/jamais/point/aucun/ni": negation, "pas encore" (aim),
+        // or insufficiency when the verb is "suffire" or the adjective
+        // "suffisant". Up to five words may sit between "ne" and the particle
+        // ("ne sont, à ce stade, pas suffisantes").
+        if m == "ne" || (m == "n" && mots[i].elide) {
+            let particule = (i + 1..(i + 7).min(mots.len()))
+                .find(|&j| forme!(t(j), r"^(pas|plus|jamais|point|nullement|aucun|aucune|aucuns|aucunes|guere|ni)$"));
+            if let Some(j) = particule {
+                negation_vue = true;
+                let suivant = t(j + 1);
+                if forme!(suivant, r"^(seulement|uniquement|que|qu|simplement|moins)$") {
+                    continue;
+                }
+                let encore = suivant == "encore";
+                // The negated words: those between "ne" and the particle,
+                // and the first meaningful word after it (auxiliaries,
+                // adverbs and articles skipped: "n'a pas été retenue", "n'est
+                // pas forcément nécessaire", "n'y a pas de qualification").
+                let mut k = if encore { j + 2 } else { j + 1 };
+                while k < mots.len()
+                    && forme!(
+                        t(k),
+                        r"^(ete|eu|etre|avoir|pu|su|du|forcement|vraiment|toujours|necessairement|reellement|obligatoirement|tres|si|aussi|tout|jamais|de|d|la|le|les|l|une|un|des|y|en)$"
+                    )
+                {
+                    k += 1;
+                }
+                // "n'a pas fait le choix de …"
+                if t(k) == "fait" && forme!(t(k + 1), r"^(le|l)$") && t(k + 2) == "choix" {
+                    k += 2;
+                }
+                let groupe: Vec<usize> = (i + 1..j).chain((k < mots.len()).then_some(k)).collect();
+                let fin_groupe = groupe.last().map(|&k| a(k)).unwrap_or(a(j)).max(a(j));
+                let suffire = groupe.iter().any(|&k| forme!(t(k), r"^(suffi|assez$)"));
+                let permettre = (i + 1..j).any(|k| forme!(t(k), r"^permet"));
+                if suffire {
+                    push(de(i), fin_groupe, Statut::Insuffisante, Some(8), Some(10));
+                } else if permettre {
+                    // "La certification ISO 27001 ne permet pas d'héberger des
+                    // données de santé": the subject falls short.
+                    push(de(i), a(j), Statut::Insuffisante, None, Some(10));
+                } else if groupe.iter().any(|&k| portee.is_match(t(k)) || dans_nom(k)) {
+                    let statut = if encore { Statut::Visee } else { Statut::NonRetenue };
+                    push(de(i), a(j), statut, Some(8), Some(10));
+                }
+            }
+            continue;
+        }
+
+        // A bare "pas" (no "ne" just before): "pas de qualification
+        // SecNumCloud", "pas suffisante", "pas encore qualifiée".
+        if m == "pas" {
+            let ne_avant = (i.saturating_sub(6)..i).any(|k| t(k) == "ne" || (t(k) == "n" && mots[k].elide));
+            if ne_avant || forme!(t(i.wrapping_sub(1)), r"^(le|un|ce|premier|grand|petit|meme|chaque)$") {
+                continue;
+            }
+            let suivant = t(i + 1);
+            if forme!(suivant, r"^(suffisant|suffisante|suffisants|suffisantes|assez)$") {
+                push(de(i), a(i + 1), Statut::Insuffisante, Some(8), Some(10));
+            } else if suivant == "encore" {
+                push(de(i), a(i + 1), Statut::Visee, Some(6), Some(6));
+            } else if forme!(suivant, r"^(de|d|la|le|les|une|un|l|du|des)$")
+                || dans_nom(i + 1)
+                || portee.is_match(suivant)
+            {
+                push(de(i), a(i), Statut::NonRetenue, Some(3), None);
+            }
+            continue;
+        }
+
+        // "insuffisant(e)(s)": "une certification ISO 27001 insuffisante".
+        if m.starts_with("insuffisan") {
+            push(de(i), a(i), Statut::Insuffisante, Some(8), Some(10));
+            continue;
+        }
+
+        // "sans qualification SecNumCloud", "sans être qualifiée SecNumCloud",
+        // "sans recourir à une offre qualifiée SecNumCloud"; not "sans
+        // attendre", "sans interruption sur une offre qualifiée".
+        if m == "sans" {
+            let suivant = t(i + 1);
+            // "Sans SecNumCloud, le projet n'aurait pas été possible" holds it.
+            let contrefactuel = mots
+                .iter()
+                .any(|w| forme!(&bas[w.plage.clone()], r"^(aurait|auraient|serait|seraient|aurions|serions)$"));
+            if contrefactuel {
+                continue;
+            }
+            if dans_nom(i + 1)
+                || forme!(
+                    suivant,
+                    r"^(qualifi|certifi|labellis|etre$|avoir$|recour|passer$|opter$|dispos|benefici|obten|exig|necessit|impos|besoin$|la$|le$|les$|une$|un$|de$|d$|l$|aucun|offres?$|solutions?$|heberg|cloud$)"
+                )
+            {
+                push(de(i), a(i), Statut::NonRetenue, Some(6), None);
+            }
+            continue;
+        }
+
+        // "une offre non qualifiée SecNumCloud", "non-SecNumCloud"; not "non
+        // seulement".
+        if m == "non" {
+            let suivant = t(i + 1);
+            if dans_nom(i + 1) || forme!(suivant, r"^(qualifi|certifi|labellis|homolog|conform|eligibl)") {
+                push(de(i), a(i), Statut::NonRetenue, Some(2), None);
+            }
+            continue;
+        }
+
+        // "Aucune qualification SecNumCloud n'est requise."
+        if forme!(m, r"^aucune?s?$") {
+            push(de(i), a(i), Statut::NonRetenue, Some(6), None);
+            continue;
+        }
+        // "une offre hors SecNumCloud"
+        if m == "hors" {
+            push(de(i), a(i), Statut::NonRetenue, Some(2), None);
+            continue;
+        }
+        // "ni SecNumCloud ni HDS" once a "ne" or another "ni" is in the clause.
+        if m == "ni" && (negation_vue || mots.iter().filter(|w| &bas[w.plage.clone()] == "ni").count() > 1) {
+            push(de(i), a(i), Statut::NonRetenue, Some(3), None);
+            continue;
+        }
+        // "l'offre qualifiée SecNumCloud a été écartée", "nous avons renoncé à
+        // la certification HDS".
+        if forme!(m, r"^(ecarte|ecartee|ecartes|ecartees|ecarter|ecartons|renonc\w*|exclue?s?)$") {
+            push(de(i), a(i), Statut::NonRetenue, Some(6), Some(6));
+            continue;
+        }
+        // "plutôt qu'une offre qualifiée SecNumCloud", "au lieu d'une offre
+        // SecNumCloud": the name that follows is the one not chosen.
+        if (m == "plutot" && forme!(t(i + 1), r"^(que|qu)$"))
+            || (m == "lieu" && t(i.wrapping_sub(1)) == "au" && forme!(t(i + 1), r"^(de|d|du|des)$"))
+        {
+            push(de(i), a(i + 1), Statut::NonRetenue, Some(5), None);
+            continue;
+        }
+
+        // "en cours de qualification SecNumCloud", "la qualification
+        // SecNumCloud est en cours"; "en cours de déploiement" is no cue.
+        if m == "en" && t(i + 1) == "cours" {
+            let n = t(i + 2);
+            if n == "de" || n == "d" {
+                if forme!(
+                    t(i + 3),
+                    r"^(qualifi|certifi|labellis|homolog|obten|audit|evaluation|instruction|accredit|renouvel|agrement|examen|validation)"
+                ) {
+                    push(de(i), a(i + 3), Statut::EnCours, Some(4), Some(4));
+                }
+            } else {
+                push(de(i), a(i + 1), Statut::EnCours, None, Some(8));
+            }
+            continue;
+        }
+        // "en attendant la qualification SecNumCloud de l'offre".
+        if m == "en" && t(i + 1) == "attendant" {
+            push(de(i), a(i + 1), Statut::EnCours, Some(4), None);
+            continue;
+        }
+        // "en voie de certification", "en passe d'obtenir", "en attente de
+        // qualification", "en train d'obtenir".
+        if m == "en" && forme!(t(i + 1), r"^(voie|passe|attente|phase|train)$") && forme!(t(i + 2), r"^(de|d)$") {
+            if forme!(t(i + 3), r"^(qualifi|certifi|labellis|homolog|obten|etre$|devenir$|accredit|agrement|audit)") {
+                push(de(i), a(i + 3), Statut::EnCours, Some(4), Some(6));
+            }
+            continue;
+        }
+        // "démarche de qualification engagée", "nous avons lancé la
+        // certification HDS".
+        if forme!(m, r"^(engag|lanc|initi|entam|amorc|entrepr|depos)") {
+            let proche = (i.saturating_sub(5)..(i + 4).min(mots.len())).any(|k| {
+                k != i
+                    && forme!(
+                        t(k),
+                        r"^(demarches?|processus|procedures?|dossiers?|candidatures?|qualifications?|certifications?|audits?|labellisation|homologation)$"
+                    )
+            });
+            if proche {
+                push(de(i), a(i), Statut::EnCours, Some(6), Some(6));
+            }
+            continue;
+        }
+        if forme!(m, r"^candidat") {
+            push(de(i), a(i), Statut::EnCours, Some(6), Some(6));
+            continue;
+        }
+
+        // Aim. "Nous visons la qualification SecNumCloud", "visant la
+        // certification HDS", "la qualification SecNumCloud est visée".
+        if forme!(m, r"^vis(e|ee|ees|es|ent|ons|ez|ait|aient|ant|er|era|erons|eront|erait|eraient)$") {
+            push(de(i), a(i), Statut::Visee, Some(6), Some(4));
+            continue;
+        }
+        // "L'objectif est la qualification SecNumCloud", "en cible".
+        if forme!(m, r"^(objectifs?|ambitions?|ambitionn\w*|cible|cibles|cibler|ciblons|ciblee)$") {
+            push(de(i), a(i), Statut::Visee, Some(8), Some(8));
+            continue;
+        }
+        // "La qualification SecNumCloud permettra …", "obtiendra".
+        if forme!(m, r"^(permettr(a|ont|ait|aient)|obtiendr\w*)$") {
+            push(de(i), a(i), Statut::Visee, Some(8), Some(8));
+            continue;
+        }
+        // Future or expected obtention: "sera qualifiée SecNumCloud", "devrait
+        // être certifiée HDS", "va obtenir".
+        if forme!(m, r"^(sera|seront|serons|serait|seraient|devra|devrait|devraient|devront|devrions|va|vont|allons)$")
+        {
+            let k = (i + 1..(i + 3).min(mots.len())).find(|&k| {
+                forme!(t(k), r"^(qualifi|certifi|labellis|homologu|obtenu|obtenir$|conforme|agree|etre$|devenir$)")
+            });
+            if let Some(k) = k {
+                if t(k) != "etre" || forme!(t(k + 1), r"^(qualifi|certifi|labellis|homologu|obtenu|conforme|agree)") {
+                    push(de(i), a(k), Statut::Visee, Some(6), Some(6));
+                }
+            }
+            continue;
+        }
+        // "pour obtenir", "afin d'obtenir", "en vue de la qualification".
+        if forme!(m, r"^(pour|afin|vue)$") {
+            let k = (i + 1..(i + 3).min(mots.len())).find(|&k| {
+                forme!(t(k), r"^(obtenir|obtention|atteindre|decrocher)$")
+                    || (m == "vue" && forme!(t(k), r"^(qualification|certification|labellisation|homologation)$"))
+            });
+            if let Some(k) = k {
+                push(de(i), a(k), Statut::Visee, Some(6), None);
+            }
+            continue;
+        }
+        // "obtenir la qualification" as an aim; not "a permis d'obtenir".
+        if m == "obtenir" {
+            let passe = (i.saturating_sub(3)..i)
+                .any(|k| forme!(t(k), r"^(permis|pu|su|reussi|fallu|vient|viennent|venons|venait)$"));
+            if !passe {
+                push(de(i), a(i), Statut::Visee, Some(4), None);
+            }
+            continue;
+        }
+        // Plans and wishes.
+        if forme!(m, r"^(souhait|envisag|prevoi|prevoy|prevu|prevision|projett|cherch|aspir|perspective|prepar)") {
+            push(de(i), a(i), Statut::Visee, Some(6), Some(5));
+            continue;
+        }
+        // Time ahead: "à terme", "à l'avenir", "prochainement", "prochaine
+        // étape", "futur", "d'ici 2026".
+        let temps = (m == "terme" && t(i.wrapping_sub(1)) == "a")
+            || (m == "avenir" && t(i.wrapping_sub(1)) == "l")
+            || (m == "ici" && t(i.wrapping_sub(1)) == "d")
+            || forme!(m, r"^(prochainement|prochaine|prochaines|futur|future|futurs|futures|ulterieurement)$");
+        if temps {
+            push(de(i), a(i), Statut::Visee, Some(12), Some(12));
+            continue;
+        }
+        // "les garanties nécessaires à une qualification eIDAS", "prérequis à
+        // la certification HDS". Not "bien que nécessaires, …".
+        if forme!(m, r"^(necessaires?|prerequis)$") && forme!(t(i + 1), r"^(a|au|aux|pour)$") {
+            let k = (i + 2..(i + 5).min(mots.len())).find(|&k| {
+                dans_nom(k) || forme!(t(k), r"^(qualification|certification|labellisation|homologation|obtention)s?$")
+            });
+            if let Some(k) = k {
+                push(de(i), a(k.max(i + 1)), Statut::Visee, Some(6), None);
+            }
+            continue;
+        }
+
+        // Explicit obtention: "obtenue en 2022", "a obtenu", "déjà qualifiée",
+        // "détient la certification HDS"; not "sera obtenue", "pas encore
+        // obtenu", "une fois obtenue".
+        if forme!(m, r"^obtenu(e|s|es)?$") {
+            let bloque = (i.saturating_sub(3)..i).any(|k| {
+                forme!(
+                    t(k),
+                    r"^(sera|seront|serait|seraient|etre|fois|pas|encore|jamais|plus|devra|devrait|pour|afin|ne|n|sans|avant|apres)$"
+                )
+            });
+            if !bloque {
+                push(de(i), a(i), Statut::Obtenue, Some(3), Some(4));
+            }
+            continue;
+        }
+        if m == "deja"
+            && (i + 1..(i + 3).min(mots.len()))
+                .any(|k| forme!(t(k), r"^(qualifi|certifi|labellis|homolog|obtenu|titulaire|detent)"))
+        {
+            push(de(i), a(i), Statut::Obtenue, Some(3), Some(3));
+            continue;
+        }
+        if forme!(m, r"^(detient|detiennent|detenons|detenteur|detentrice|titulaire|titulaires)$") {
+            push(de(i), a(i), Statut::Obtenue, Some(6), Some(4));
+            continue;
+        }
+    }
+    sortie
+}
+
+/// The indices (into `noms`) a cue reaches; see [`Indice`].
+fn cibles(bas: &str, indice: &Indice, noms: &[Range<usize>]) -> Vec<usize> {
+    if let Some(fenetre) = indice.avant {
+        let suivants: Vec<usize> = (0..noms.len())
+            .filter(|&k| {
+                noms[k].start >= indice.plage.end && compter_mots(bas, indice.plage.end..noms[k].start) <= fenetre
+            })
+            .collect();
+        // A new coordinated clause between the cue and the nearest following
+        // name ("… n'était pas nécessaire et la certification HDS …") means
+        // the name is not the cue's object.
+        let coupe = suivants
+            .iter()
+            .map(|&k| noms[k].start)
+            .min()
+            .is_some_and(|debut| re_nouvelle_proposition().is_match(&bas[indice.plage.end..debut]));
+        if !suivants.is_empty() && !coupe {
+            return suivants;
+        }
+    }
+    let Some(fenetre) = indice.apres else { return Vec::new() };
+    // Names before the cue, grouped when only "et", "ou", commas, slashes or
+    // brackets separate them ("SecNumCloud et HDS", "HDS (hébergeur de …)").
+    let mut precedents: Vec<usize> = (0..noms.len()).filter(|&k| noms[k].end <= indice.plage.start).collect();
+    precedents.sort_by_key(|&k| noms[k].start);
+    let Some(&dernier) = precedents.last() else {
+        return Vec::new();
+    };
+    if compter_mots(bas, noms[dernier].end..indice.plage.start) > fenetre {
+        return Vec::new();
+    }
+    let mut groupe = vec![dernier];
+    for w in precedents.windows(2).rev() {
+        let (g, d) = (w[0], w[1]);
+        if !groupe.contains(&d) {
+            break;
+        }
+        if noms[g].end <= noms[d].start && re_liaison().is_match(&bas[noms[g].end..noms[d].start]) {
+            groupe.push(g);
+        } else {
+            break;
+        }
+    }
+    groupe
+}
+
+fn re_nouvelle_proposition() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?:\bet|\bou|,)\s+(?:la|le|les|l'|un|une|des|du|nous|il|elle|ils|elles|on|notre|nos|son|sa|ses|leur|leurs|cette|ce|cet|ces)(?:\s|'|$)",
+        )
+        .unwrap()
+    })
+}
+
+fn re_liaison() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^[\s,/&()\-]*(?:(?:et|ou|ainsi que|voire)\b[\s,()]*)?$").unwrap())
+}
+
+// ---------------------------------------------------------------------------
+// Folded text, words, clauses
+// ---------------------------------------------------------------------------
+
+/// The sentence with accents removed, ligatures expanded, apostrophes,
+/// dashes and spaces unified: `casse` keeps the case, `bas` is lowercase.
+/// Both have the same byte offsets, so a span found in one is valid in the
+/// other.
+struct Plie {
+    casse: String,
+    bas: String,
+}
+
+impl Plie {
+    fn depuis(s: &str) -> Plie {
+        let mut casse = String::with_capacity(s.len());
+        let mut bas = String::with_capacity(s.len());
+        let mut morceau = String::new();
+        for c in s.chars() {
+            morceau.clear();
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => morceau.push('\''),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => morceau.push('-'),
+                'œ' => morceau.push_str("oe"),
+                'Œ' => morceau.push_str("OE"),
+                'æ' => morceau.push_str("ae"),
+                'Æ' => morceau.push_str("AE"),
+                c if c.is_whitespace() => morceau.push(' '),
+                c => morceau.extend(c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d))),
+            }
+            for p in morceau.chars() {
+                casse.push(p);
+                let mut l = p.to_lowercase();
+                let b = match (l.next(), l.next()) {
+                    (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
+                    _ => p,
+                };
+                bas.push(b);
+            }
+        }
+        Plie { casse, bas }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Mot {
+    plage: Range<usize>,
+    /// Followed by an apostrophe: "n'", "l'", "d'".
+    elide: bool,
+}
+
+fn re_mot() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\w+").unwrap())
+}
+
+fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
+    re_mot()
+        .find_iter(&bas[plage.clone()])
+        .map(|m| {
+            let p = plage.start + m.start()..plage.start + m.end();
+            let elide = bas[p.end..].starts_with('\'');
+            Mot { plage: p, elide }
+        })
+        .collect()
+}
+
+fn compter_mots(bas: &str, plage: Range<usize>) -> usize {
+    if plage.start >= plage.end {
+        return 0;
+    }
+    re_mot().find_iter(&bas[plage]).count()
+}
+
+/// Splits on strong clause boundaries: ";", sentence ends, "mais",
+/// "cependant", "toutefois", "en revanche", "alors que", "tandis que",
+/// "contrairement à". Cues never cross these. A plain "et" does not split:
+/// "qualifiées SecNumCloud et HDS" share one clause, and the direction rule
+/// of [`Indice`] handles "… SecNumCloud et la certification HDS est en cours".
+fn decouper_clauses(bas: &str) -> Vec<Range<usize>> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(
+            r";|[.!?]\s|\bmais\b|\bcependant\b|\btoutefois\b|\ben revanche\b|\balors que\b|\balors qu'|\btandis que\b|\btandis qu'|\bcontrairement a\b",
+        )
+        .unwrap()
+    });
+    let mut clauses = Vec::new();
+    let mut debut = 0;
+    for m in r.find_iter(bas) {
+        clauses.push(debut..m.start());
+        debut = m.start();
+    }
+    clauses.push(debut..bas.len());
+    clauses
+}
+
+// ---------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy)]
+struct Sorte {
+    nom: &'static str,
+    autorite: Option<&'static str>,
+}
+
+const SECNUMCLOUD: Sorte = Sorte { nom: "SecNumCloud", autorite: Some("ANSSI") };
+const HDS: Sorte = Sorte { nom: "HDS", autorite: None };
+const EIDAS: Sorte = Sorte { nom: "eIDAS", autorite: None };
+const RGS: Sorte = Sorte { nom: "RGS", autorite: Some("ANSSI") };
+const EUCS: Sorte = Sorte { nom: "EUCS", autorite: None };
+const C5: Sorte = Sorte { nom: "C5", autorite: Some("BSI") };
+const ENS: Sorte = Sorte { nom: "ENS", autorite: None };
+const PCI_DSS: Sorte = Sorte { nom: "PCI DSS", autorite: None };
+const CSA_STAR: Sorte = Sorte { nom: "CSA STAR", autorite: None };
+
+#[derive(Debug, Clone)]
+struct Occurrence {
+    sorte: Sorte,
+    plage: Range<usize>,
+}
+
+/// ISO standards recognised after "ISO" / "ISO/IEC", with their canonical name.
+const NORMES_ISO: &[(&str, &str)] = &[
+    ("9001", "ISO 9001"),
+    ("14001", "ISO 14001"),
+    ("20000", "ISO 20000"),
+    ("22301", "ISO 22301"),
+    ("27001", "ISO 27001"),
+    ("27002", "ISO 27002"),
+    ("27017", "ISO 27017"),
+    ("27018", "ISO 27018"),
+    ("27701", "ISO 27701"),
+    ("50001", "ISO 50001"),
+];
+
+/// Acronyms that ANSSI grants as qualifications of service providers.
+const QUALIFS_ANSSI: &[(&str, &str)] = &[("PASSI", "PASSI"), ("PDIS", "PDIS"), ("PRIS", "PRIS"), ("PVID", "PVID")];
+
+fn re_noms() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            (?P<snc>\bsec[\s\-]?num[\s\-]?cloud\b)
+          | (?P<sigle_snc>\bsnc\b)
+          | (?P<hds>\bhds\b)
+          | (?P<heberg>\b(?P<hmot>heberg\w*)\s+(?:de\s+|des\s+)?donnees\s+de\s+sante\b)
+          | (?P<iso>\biso(?:\s*/\s*iec)?[\s\-:]*(?P<num>\d{4,5})(?:-\d+)?(?::\d{4})?\b)
+          | (?P<eidas>\beidas\b)
+          | (?P<rgs>\brgs\b)
+          | (?P<rgs_long>\breferentiel\s+general\s+de\s+securite\b)
+          | (?P<anssi>\b(?:passi|pdis|pris|pvid)\b)
+          | (?P<soc>\bsoc\s*-?\s*(?P<socn>1|2|3|iii|ii|i)\b)
+          | (?P<eucs>\beucs\b)
+          | (?P<c5>\bc5\b)
+          | (?P<ens>\bens\b)
+          | (?P<ens_long>\besquema\s+nacional\s+de\s+seguridad\b)
+          | (?P<pci>\bpci[\s\-]?dss\b)
+          | (?P<csa>\bcsa[\s\-]star\b)
+            ",
+        )
+        .unwrap()
+    })
+}
+
+/// Finds every qualification name, in order. Short acronyms that are also
+/// ordinary words or other things ("SNC", "RGS", "C5", "ENS", "SOC", "PRIS")
+/// must be written in capitals, and "SNC", "C5" and "ENS" need a
+/// qualification context.
+fn reperer(texte: &Plie) -> Vec<Occurrence> {
+    let bas = &texte.bas;
+    let casse = &texte.casse;
+    let contexte_qualif = {
+        static R: OnceLock<Regex> = OnceLock::new();
+        re(r"\b(bsi|certif\w*|attestation\w*|referentiel\w*|catalogue|qualif\w*|audit\w*|conformite|conforme\w*|label\w*)\b", &R)
+            .is_match(bas)
+    };
+    let mot_precedent =
+        |debut: usize| -> &str { re_mot().find_iter(&bas[..debut]).last().map(|m| m.as_str()).unwrap_or("") };
+    let mut sortie: Vec<Occurrence> = Vec::new();
+    let mut ajouter = |sorte: Sorte, plage: Range<usize>| sortie.push(Occurrence { sorte, plage });
+
+    for c in re_noms().captures_iter(bas) {
+        let m = c.get(0).unwrap();
+        let plage = m.start()..m.end();
+        let ecrit = &casse[plage.clone()];
+        if c.name("snc").is_some() {
+            ajouter(SECNUMCLOUD, plage);
+        } else if c.name("sigle_snc").is_some() {
+            if ecrit == "SNC" && forme!(mot_precedent(plage.start), r"^(qualifi|offres?$|cloud$|solutions?$|label)") {
+                ajouter(SECNUMCLOUD, plage);
+            }
+        } else if c.name("hds").is_some() {
+            ajouter(HDS, plage);
+        } else if c.name("heberg").is_some() {
+            // "hébergeur de données de santé" names the certification itself
+            // (also the page's misspelling "Héberguer"); "hébergement de
+            // données de santé" only in a certification context.
+            let h = c.name("hmot").unwrap().as_str();
+            let retenu = match h {
+                "hebergeur" | "hebergeurs" | "hebergeuse" | "heberguer" => true,
+                "hebergement" | "hebergements" => contexte_qualif,
+                _ => false,
+            };
+            if retenu {
+                ajouter(HDS, plage);
+            }
+        } else if c.name("iso").is_some() {
+            let num = c.name("num").unwrap();
+            if let Some(nom) = nom_iso(num.as_str()) {
+                ajouter(Sorte { nom, autorite: None }, plage.clone());
+            }
+            // "ISO 27001, 27017 et 27018": the following bare numbers.
+            let mut fin = plage.end;
+            static SUITE: OnceLock<Regex> = OnceLock::new();
+            let suite = re(r"^\s*(?:,|et|ou|/|&)\s*(?:iso(?:\s*/\s*iec)?[\s\-:]*)?(\d{4,5})\b", &SUITE);
+            while let Some(s) = suite.captures(&bas[fin..]) {
+                let n = s.get(1).unwrap();
+                match nom_iso(n.as_str()) {
+                    Some(nom) => {
+                        ajouter(Sorte { nom, autorite: None }, fin + n.start()..fin + n.end());
+                        fin += s.get(0).unwrap().end();
+                    }
+                    None => break,
+                }
+            }
+        } else if c.name("eidas").is_some() {
+            ajouter(EIDAS, plage);
+        } else if c.name("rgs").is_some() {
+            if ecrit == "RGS" {
+                ajouter(RGS, plage);
+            }
+        } else if c.name("rgs_long").is_some() {
+            ajouter(RGS, plage);
+        } else if c.name("anssi").is_some() {
+            if let Some(&(_, nom)) = QUALIFS_ANSSI.iter().find(|(s, _)| *s == ecrit) {
+                ajouter(Sorte { nom, autorite: Some("ANSSI") }, plage);
+            }
+        } else if c.name("soc").is_some() {
+            if ecrit.starts_with("SOC") {
+                let nom = match c.name("socn").unwrap().as_str() {
+                    "1" | "i" => "SOC 1",
+                    "2" | "ii" => "SOC 2",
+                    _ => "SOC 3",
+                };
+                ajouter(Sorte { nom, autorite: None }, plage);
+            }
+        } else if c.name("eucs").is_some() {
+            ajouter(EUCS, plage);
+        } else if c.name("c5").is_some() {
+            if ecrit == "C5" && contexte_qualif {
+                ajouter(C5, plage);
+            }
+        } else if c.name("ens").is_some() {
+            // "ENS" is far more often the École normale supérieure: only
+            // "qualification/certification/conformité ENS".
+            if ecrit == "ENS"
+                && forme!(
+                    mot_precedent(plage.start),
+                    r"^(qualification|certification|certifiee?s?|qualifiee?s?|conformite|conformes?|label)$"
+                )
+            {
+                ajouter(ENS, plage);
+            }
+        } else if c.name("ens_long").is_some() {
+            ajouter(ENS, plage);
+        } else if c.name("pci").is_some() {
+            ajouter(PCI_DSS, plage);
+        } else if c.name("csa").is_some() {
+            ajouter(CSA_STAR, plage);
+        }
+    }
+    sortie.sort_by_key(|o| o.plage.start);
+    sortie
+}
+
+fn nom_iso(numero: &str) -> Option<&'static str> {
+    NORMES_ISO.iter().find(|(n, _)| *n == numero).map(|&(_, nom)| nom)
+}
+
+/// The level the sentence gives for this name, looked for in the words that
+/// follow it (and, for eIDAS/EUCS, "niveau X" just before it).
+fn niveau(texte: &Plie, occ: &Occurrence, clause: &Range<usize>) -> Option<String> {
+    let bas = &texte.bas;
+    let fin_clause = clause.end.max(occ.plage.end);
+    let suite = &bas[occ.plage.end..fin_clause];
+    match occ.sorte.nom {
+        "eIDAS" | "EUCS" => {
+            let apres = mots(bas, occ.plage.end..fin_clause);
+            for m in apres.iter().take(6) {
+                if let Some(n) = niveau_garantie(&bas[m.plage.clone()]) {
+                    return Some(n.to_string());
+                }
+            }
+            let avant = mots(bas, clause.start.min(occ.plage.start)..occ.plage.start);
+            let n = avant.len();
+            if n >= 2 && &bas[avant[n - 2].plage.clone()] == "niveau" {
+                return niveau_garantie(&bas[avant[n - 1].plage.clone()]).map(str::to_string);
+            }
+            None
+        }
+        "RGS" => {
+            static R: OnceLock<Regex> = OnceLock::new();
+            re(r"^\s*(\*{1,3})", &R).captures(suite).map(|c| c[1].to_string())
+        }
+        "SecNumCloud" => {
+            static R: OnceLock<Regex> = OnceLock::new();
+            re(r"^\s*(?:v|version\s+)?(\d{1,2}\.\d{1,2})\b", &R).captures(suite).map(|c| c[1].to_string())
+        }
+        "SOC 1" | "SOC 2" | "SOC 3" => {
+            static R: OnceLock<Regex> = OnceLock::new();
+            re(r"^\s*,?\s*type\s*(1|2|ii|i)\b", &R).captures(suite).map(|c| {
+                match &c[1] {
+                    "1" | "i" => "type 1",
+                    _ => "type 2",
+                }
+                .to_string()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// eIDAS / EUCS assurance levels, tolerant of the page's "susbtantiel".
+fn niveau_garantie(mot: &str) -> Option<&'static str> {
+    if forme!(mot, r"^(faible|low)$") {
+        Some("faible")
+    } else if forme!(mot, r"^(elementaire|basique|basic)$") {
+        Some("elementaire")
+    } else if forme!(mot, r"^su[bst]{2,4}anti[ae]l(le)?s?$") {
+        Some("substantiel")
+    } else if forme!(mot, r"^(eleve|elevee|eleves|elevees|high)$") {
+        Some("eleve")
+    } else {
+        None
+    }
+}
+
+/// A granting body named right after the qualification: "certifiée HDS par
+/// l'AFNOR", "qualifié SecNumCloud par l'ANSSI".
+fn autorite_nommee(bas: &str, fin: usize, clause: &Range<usize>) -> Option<&'static str> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        r"^(?:[^;.]{0,60}?)\b(?:par|aupres de|delivree?s? par)\s+(?:l'|le\s+|la\s+|les\s+)?(anssi|bsi|cofrac|afnor|enisa|lsti|bureau veritas)\b",
+        &R,
+    );
+    let fin_clause = clause.end.max(fin);
+    r.captures(&bas[fin..fin_clause]).map(|c| match &c[1] {
+        "anssi" => "ANSSI",
+        "bsi" => "BSI",
+        "cofrac" => "COFRAC",
+        "afnor" => "AFNOR",
+        "enisa" => "ENISA",
+        "lsti" => "LSTI",
+        _ => "Bureau Veritas",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (sentence, expected [(qualification, niveau, statut)] in order)
+    type Cas = (&'static str, &'static [(&'static str, Option<&'static str>, &'static str)]);
+
+    const CAS: &[Cas] = &[
+        // --- Seed sentences (DINUM page, 2024-07-03) ---
+        (
+            "L’hébergement de ces systèmes d’information sur des solutions de confiance qualifiées SecNumCloud et HDS permet d’assurer un haut de niveau de sécurité des données recueillies.",
+            &[("SecNumCloud", None, "obtenue"), ("HDS", None, "obtenue")],
+        ),
+        (
+            "Nous avons, dès le démarrage de notre projet, fait le choix d’une approche cloud pour bénéficier du haut niveau de confiance apporté par la certification SecNumCloud délivrée par l’ANSSI.",
+            &[("SecNumCloud", None, "obtenue")],
+        ),
+        (
+            "Par ailleurs, la solution cloud que nous avons retenue nous apporte les garanties nécessaires à une qualification eIDAS de niveau susbtantiel de notre application comme moyen d’identification électronique.",
+            &[("eIDAS", Some("substantiel"), "visee")],
+        ),
+        (
+            "Les certifications ISO 27001, bien que nécessaires, ne sont, à ce stade, pas suffisantes.\"",
+            &[("ISO 27001", None, "insuffisante")],
+        ),
+        (
+            "\"Traitant les données de santé des français, il est indispensable de répondre aux exigences réglementaires correspondantes dont une des composantes est d’être HDS (Héberguer de données de santé).",
+            &[("HDS", None, "obtenue")],
+        ),
+        (
+            "Le choix de l’offre ne s’est pas porté sur une solution qualifiée SecNumCloud dès lors que la nature des données hébergées ne le nécessitait pas.\"",
+            &[("SecNumCloud", None, "non_retenue")],
+        ),
+        (
+            "Par conséquent, le choix s’est porté sur l’offre du fournisseur sélectionné, qualifié SecNumCloud par l’ANSSI.\"",
+            &[("SecNumCloud", None, "obtenue")],
+        ),
+        (
+            "Le choix d’une solution cloud qualifiée SecNumCloud a permis de sécuriser davantage les données et services du Shom, certaines données étant jugées sensibles, comme les données liées à la sécurité de la navigation.",
+            &[("SecNumCloud", None, "obtenue")],
+        ),
+        (
+            "Quels ont été les facteurs clefs de succès pour la migration vers un cloud qualifié SecNumCloud ?",
+            &[("SecNumCloud", None, "obtenue")],
+        ),
+        // --- Held ---
+        ("L'hébergeur est certifié HDS.", &[("HDS", None, "obtenue")]),
+        ("Nous avons retenu une offre qualifiée SecNumCloud 3.2 chez un fournisseur français.", &[("SecNumCloud", Some("3.2"), "obtenue")]),
+        ("L’offre est qualifiée secnumcloud depuis 2022.", &[("SecNumCloud", None, "obtenue")]),
+        ("Le prestataire, certifié hébergeur de données de santé, assure l'exploitation.", &[("HDS", None, "obtenue")]),
+        ("Le fournisseur a obtenu la certification ISO 27001 et la qualification SecNumCloud.", &[("ISO 27001", None, "obtenue"), ("SecNumCloud", None, "obtenue")]),
+        ("L'offre est déjà qualifiée SecNumCloud, ce qui ne pose pas de difficulté pour nos données.", &[("SecNumCloud", None, "obtenue")]),
+        ("La certification HDS obtenue en 2022 permettra d’héberger de nouvelles bases.", &[("HDS", None, "obtenue")]),
+        ("Le datacenter est certifié ISO 27001, 27017 et 27018.", &[("ISO 27001", None, "obtenue"), ("ISO 27017", None, "obtenue"), ("ISO 27018", None, "obtenue")]),
+        ("L'application est homologuée RGS ** et le fournisseur est qualifié PASSI.", &[("RGS", Some("**"), "obtenue"), ("PASSI", None, "obtenue")]),
+        ("Le fournisseur dispose d'un rapport SOC 2 Type II et d'une attestation C5.", &[("SOC 2", Some("type 2"), "obtenue"), ("C5", None, "obtenue")]),
+        // --- Aimed at ---
+        ("Nous visons la qualification SecNumCloud d’ici 2026.", &[("SecNumCloud", None, "visee")]),
+        ("L’objectif est d’obtenir la certification HDS.", &[("HDS", None, "visee")]),
+        ("À terme, la plateforme sera qualifiée SecNumCloud.", &[("SecNumCloud", None, "visee")]),
+        ("La prochaine étape est la certification HDS de l'hébergement.", &[("HDS", None, "visee")]),
+        ("Cette démarche permettra une qualification eIDAS de niveau élevé.", &[("eIDAS", Some("eleve"), "visee")]),
+        ("L’offre n’est pas encore qualifiée SecNumCloud.", &[("SecNumCloud", None, "visee")]),
+        ("L'offre qualifiée SecNumCloud vise la certification HDS.", &[("SecNumCloud", None, "obtenue"), ("HDS", None, "visee")]),
+        ("Nous visons la qualification SecNumCloud et la certification HDS.", &[("SecNumCloud", None, "visee"), ("HDS", None, "visee")]),
+        // --- In progress ---
+        ("La qualification SecNumCloud de l’offre est en cours.", &[("SecNumCloud", None, "en_cours")]),
+        ("Le fournisseur est en cours de qualification SecNumCloud.", &[("SecNumCloud", None, "en_cours")]),
+        ("Une démarche de qualification SecNumCloud a été engagée par l'hébergeur.", &[("SecNumCloud", None, "en_cours")]),
+        ("La certification HDS est en cours d’obtention.", &[("HDS", None, "en_cours")]),
+        ("L'offre est qualifiée SecNumCloud et la certification HDS est en cours.", &[("SecNumCloud", None, "obtenue"), ("HDS", None, "en_cours")]),
+        ("L'offre n'est pas encore qualifiée SecNumCloud mais la démarche est en cours de qualification.", &[("SecNumCloud", None, "visee")]),
+        // --- Not chosen / not needed ---
+        ("Le service est hébergé sans qualification SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("La qualification SecNumCloud n’a pas été retenue pour ce projet.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Le projet n'a pas nécessité de qualification SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Nous avons choisi une offre non qualifiée SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Aucune qualification SecNumCloud n’est requise pour ces données publiques.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Les données ne nécessitent ni qualification SecNumCloud ni certification HDS.", &[("SecNumCloud", None, "non_retenue"), ("HDS", None, "non_retenue")]),
+        ("Bien que certifiée ISO 27001, l'offre n'est pas qualifiée SecNumCloud.", &[("ISO 27001", None, "obtenue"), ("SecNumCloud", None, "non_retenue")]),
+        ("Une offre qualifiée SecNumCloud n'était pas nécessaire, mais l'hébergeur est certifié HDS.", &[("SecNumCloud", None, "non_retenue"), ("HDS", None, "obtenue")]),
+        ("La qualification SecNumCloud n'était pas nécessaire et la certification HDS était exigée.", &[("SecNumCloud", None, "non_retenue"), ("HDS", None, "obtenue")]),
+        ("Sans SecNumCloud, le projet n'aurait pas été possible.", &[("SecNumCloud", None, "obtenue")]),
+        ("Notre fournisseur vient d'obtenir la qualification SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        ("Hébergée sans interruption sur une offre qualifiée SecNumCloud, l'application tourne bien.", &[("SecNumCloud", None, "obtenue")]),
+        ("Nous visons à réduire les coûts grâce à une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        ("Nous n'utilisons pas d'offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Seule une offre qualifiée SecNumCloud pouvait convenir, ce qui n'a pas facilité le choix.", &[("SecNumCloud", None, "obtenue")]),
+        ("Nous n'avons pas fait le choix d'une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Une qualification SecNumCloud n'est pas forcément nécessaire pour des données publiques.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Il n'y a pas de qualification SecNumCloud sur cette offre.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Le cloud choisi n'est plus qualifié SecNumCloud depuis 2023.", &[("SecNumCloud", None, "non_retenue")]),
+        ("La qualification SecNumCloud n'est pas seulement un label, c'est une garantie.", &[("SecNumCloud", None, "obtenue")]),
+        ("Le projet a été hébergé en attendant la qualification SecNumCloud de l'offre.", &[("SecNumCloud", None, "en_cours")]),
+        ("Nous avons préféré une offre certifiée HDS plutôt qu’une offre qualifiée SecNumCloud.", &[("HDS", None, "obtenue"), ("SecNumCloud", None, "non_retenue")]),
+        // --- Held but not enough ---
+        ("La certification ISO 27001 ne suffit pas.", &[("ISO 27001", None, "insuffisante")]),
+        ("Une certification ISO 27001 seule est insuffisante pour des données sensibles ; la qualification SecNumCloud est requise.", &[("ISO 27001", None, "insuffisante"), ("SecNumCloud", None, "obtenue")]),
+        ("Il ne suffit pas d'être certifié ISO 27001 pour héberger ces données.", &[("ISO 27001", None, "insuffisante")]),
+        ("Les offres certifiées ISO 27001 ne permettent pas d'héberger des données de santé.", &[("ISO 27001", None, "insuffisante")]),
+        ("La certification ISO 27001 n'offre pas assez de garanties.", &[("ISO 27001", None, "insuffisante")]),
+        // --- Other names and non-names ---
+        ("Le service d'identité vise le niveau substantiel eIDAS.", &[("eIDAS", Some("substantiel"), "visee")]),
+        ("L'hébergeur vise la certification EUCS de niveau élevé.", &[("EUCS", Some("eleve"), "visee")]),
+        ("Les élèves de l'ENS utilisent la plateforme.", &[]),
+        ("La SNC a été dissoute en 2020.", &[]),
+        ("Les normes ISO ne sont pas citées, ni la Citroën C5.", &[]),
+        ("L'hébergement de données de santé est encadré par la loi.", &[]),
+        ("Les données de santé sont hébergées en France.", &[]),
+        ("The CSHDSP project is unrelated.", &[]),
+    ];
+
+    #[test]
+    fn table_des_phrases() {
+        let mut echecs = Vec::new();
+        for (phrase, attendu) in CAS {
+            let obtenu: Vec<(&str, Option<String>, &str)> =
+                extraire(phrase).into_iter().map(|q| (q.qualification, q.niveau, q.statut)).collect();
+            let attendu: Vec<(&str, Option<String>, &str)> =
+                attendu.iter().map(|&(q, n, s)| (q, n.map(str::to_string), s)).collect();
+            if obtenu != attendu {
+                echecs.push(format!("{phrase}\n  attendu {attendu:?}\n  obtenu  {obtenu:?}"));
+            }
+        }
+        assert!(echecs.is_empty(), "{} échec(s) :\n{}", echecs.len(), echecs.join("\n"));
+        assert!(CAS.len() >= 30);
+    }
+
+    #[test]
+    fn autorites() {
+        let q = extraire("Par conséquent, le choix s’est porté sur l’offre du fournisseur sélectionné, qualifié SecNumCloud par l’ANSSI.");
+        assert_eq!(q[0].autorite, Some("ANSSI"));
+        let q = extraire("… apporté par la certification SecNumCloud délivrée par l’ANSSI.");
+        assert_eq!(q[0].autorite, Some("ANSSI"));
+        let q = extraire("L’hébergeur est certifié HDS par l’AFNOR.");
+        assert_eq!(q[0].autorite, Some("AFNOR"));
+        let q = extraire("L’hébergeur est certifié HDS.");
+        assert_eq!(q[0].autorite, None);
+        let q = extraire("Le fournisseur dispose d'une attestation C5.");
+        assert_eq!(q[0].autorite, Some("BSI"));
+    }
+
+    #[test]
+    fn un_seul_par_qualification() {
+        let q = extraire("HDS (hébergeur de données de santé) : la certification HDS est exigée.");
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].qualification, "HDS");
+        assert!(extraire("").is_empty());
+        assert!(extraire("Rien à signaler.").is_empty());
+    }
+
+    #[test]
+    fn textes_degeneres() {
+        for s in [
+            "ne",
+            "n'",
+            "pas",
+            "sans",
+            "en cours",
+            "en cours de",
+            "ISO 27001,",
+            "ISO 27001, 27017 et",
+            "eIDAS",
+            "eIDAS niveau",
+            "HDS (",
+            "non",
+            "plutôt",
+            "au lieu",
+            "π π ß İ 🙂 HDS",
+            "n' n' ne ne pas pas SecNumCloud ni ni",
+        ] {
+            let _ = extraire(s);
+        }
+        assert_eq!(extraire("eIDAS niveau")[0].niveau, None);
+    }
+
+    #[test]
+    fn pliage_aligne() {
+        let p = Plie::depuis("Œuvre É’ﬁ π HDS");
+        assert_eq!(p.casse.len(), p.bas.len());
+        assert_eq!(p.bas, "oeuvre e'ﬁ π hds");
+        assert!(p.casse.ends_with("HDS"));
+    }
+}

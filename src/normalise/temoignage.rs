@@ -110,7 +110,13 @@ pub(crate) fn normaliser_element(
 
     let titre = element.titre.clone();
     if titre.is_empty() {
-        constats.ajouter(Some(tid), "titre-element-absent", Severite::Avertissement, "L'élément n'a pas de titre.".into(), None);
+        constats.ajouter(
+            Some(tid),
+            "titre-element-absent",
+            Severite::Avertissement,
+            "L'élément n'a pas de titre.".into(),
+            None,
+        );
     }
     let mut qr = Vec::new();
     let mut vues: Vec<String> = Vec::new();
@@ -160,7 +166,13 @@ pub(crate) fn normaliser_element(
         });
     }
     if qr.is_empty() && preambule.is_empty() {
-        constats.ajouter(Some(tid), "temoignage-vide", Severite::Avertissement, "L'élément ne contient aucun texte.".into(), None);
+        constats.ajouter(
+            Some(tid),
+            "temoignage-vide",
+            Severite::Avertissement,
+            "L'élément ne contient aucun texte.".into(),
+            None,
+        );
     }
 
     let description = if preambule.is_empty() {
@@ -234,7 +246,10 @@ pub(crate) fn normaliser_element(
         for phrase in phrases(texte) {
             for q in qualifications::extraire(phrase) {
                 let niveau = q.niveau.clone();
-                if !quals.iter().any(|x| x.qualification == q.qualification && x.niveau == niveau && x.statut == q.statut) {
+                if !quals
+                    .iter()
+                    .any(|x| x.qualification == q.qualification && x.niveau == niveau && x.statut == q.statut)
+                {
                     quals.push(Qualification {
                         temoignage: tid.to_string(),
                         rang: quals.len() as i64 + 1,
@@ -325,7 +340,11 @@ pub(crate) fn normaliser_element(
 
 /// The ministry of an organisation; a ministry is its own.
 fn ministere_de(o: &super::organisations::Organisation) -> Option<String> {
-    if o.nature == "ministere" { Some(o.nom.clone()) } else { o.ministere.clone() }
+    if o.nature == "ministere" {
+        Some(o.nom.clone())
+    } else {
+        o.ministere.clone()
+    }
 }
 
 /// The organisation's name as written in an attribution line:
@@ -354,8 +373,14 @@ mod tests {
             ("En quoi le recours au cloud a-t-il été déterminant pour votre projet ?", "apport_du_cloud"),
             ("Quels sont les autres avantages que le cloud présente pour vos activités ?", "autres_avantages"),
             ("Quels ont été les facteurs de la réussite de ce projet ?", "facteurs_de_succes"),
-            ("Quels ont été les facteurs clefs de succès pour la migration vers un cloud qualifié SecNumCloud ?", "facteurs_de_succes"),
-            ("Quels ont été les principaux défis organisationnels rencontrés et comment les avez-vous surmontés ?", "defis"),
+            (
+                "Quels ont été les facteurs clefs de succès pour la migration vers un cloud qualifié SecNumCloud ?",
+                "facteurs_de_succes",
+            ),
+            (
+                "Quels ont été les principaux défis organisationnels rencontrés et comment les avez-vous surmontés ?",
+                "defis",
+            ),
             ("Quels ont été les critères retenus dans la MŒ ?", "criteres_de_choix"),
             ("Quelles sont les perspectives pour Albert ?", "perspectives"),
             ("Y-a-il eu un impact organisationnel de cette transformation ?", "impact_organisationnel"),

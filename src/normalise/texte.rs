@@ -163,7 +163,9 @@ mod tests {
 
     #[test]
     fn phrases_decoupees() {
-        let p = phrases("Il accueille plus de 30 millions de visiteurs par an. Cela coûte 3 M€ etc. et plus ! \"Oui.\" Fin");
+        let p = phrases(
+            "Il accueille plus de 30 millions de visiteurs par an. Cela coûte 3 M€ etc. et plus ! \"Oui.\" Fin",
+        );
         assert_eq!(
             p,
             vec![

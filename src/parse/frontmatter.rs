@@ -45,7 +45,9 @@ impl Flex {
     /// Jekyll accepts `categories: a b` as well as a YAML list.
     fn list(&self) -> Vec<String> {
         match self {
-            Flex::List(l) => l.iter().filter_map(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            Flex::List(l) => {
+                l.iter().filter_map(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+            }
             Flex::Text(s) => s.split_whitespace().map(str::to_string).collect(),
             other => other.text().into_iter().collect(),
         }
@@ -84,8 +86,7 @@ pub fn split(text: &str) -> Split<'_> {
     let Some(rest) = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')) else { return none };
     let start = text.len() - rest.len();
     let mut pos = start;
-    let mut line = 2;
-    for l in rest.split_inclusive('\n') {
+    for (line, l) in (2..).zip(rest.split_inclusive('\n')) {
         let bare = l.trim_end_matches(['\n', '\r']);
         if bare == "---" || bare == "..." {
             let yaml = &text[start..pos];
@@ -93,7 +94,6 @@ pub fn split(text: &str) -> Split<'_> {
             return Split { yaml: Some(yaml), body, body_line: line + 1 };
         }
         pos += l.len();
-        line += 1;
     }
     none
 }
@@ -105,7 +105,8 @@ pub fn parse(yaml: &str) -> Result<FrontMatter, String> {
         return Ok(FrontMatter::default());
     }
     let raw: Raw = serde_saphyr::from_str(yaml).map_err(|e| e.to_string())?;
-    let text = |f: &Option<Flex>| f.as_ref().and_then(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let text =
+        |f: &Option<Flex>| f.as_ref().and_then(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut categories = raw.categories.as_ref().map(Flex::list).unwrap_or_default();
     if categories.is_empty() {
         categories = raw.category.as_ref().map(Flex::list).unwrap_or_default();

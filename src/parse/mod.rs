@@ -6,4 +6,4 @@
 pub mod frontmatter;
 pub mod page;
 
-pub use page::{parse_page, Bloc, Genre, LienBrut, PageBrute, ElementBrut, Format};
+pub use page::{parse_page, Bloc, ElementBrut, Format, Genre, LienBrut, PageBrute};

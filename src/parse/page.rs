@@ -102,11 +102,9 @@ fn bloc_genre(name: &str) -> Option<Genre> {
     match name {
         "li" | "dt" | "dd" => Some(Genre::ElementListe),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(Genre::Titre),
-        "p" | "div" | "ul" | "ol" | "dl" | "blockquote" | "section" | "article" | "table" | "tr" | "td"
-        | "th" | "thead" | "tbody" | "pre" | "figure" | "figcaption" | "hr" | "main" | "header"
-        | "footer" | "nav" | "aside" | "form" | "fieldset" | "details" | "summary" | "address" => {
-            Some(Genre::Paragraphe)
-        }
+        "p" | "div" | "ul" | "ol" | "dl" | "blockquote" | "section" | "article" | "table" | "tr" | "td" | "th"
+        | "thead" | "tbody" | "pre" | "figure" | "figcaption" | "hr" | "main" | "header" | "footer" | "nav"
+        | "aside" | "form" | "fieldset" | "details" | "summary" | "address" => Some(Genre::Paragraphe),
         _ => None,
     }
 }
@@ -141,7 +139,10 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
             .map(|h| texte_de(h))
             .find(|t| !t.is_empty())
             .or_else(|| {
-                doc.select(&OG_TITLE).filter_map(|m| m.value().attr("content")).map(normaliser_espaces).find(|t| !t.is_empty())
+                doc.select(&OG_TITLE)
+                    .filter_map(|m| m.value().attr("content"))
+                    .map(normaliser_espaces)
+                    .find(|t| !t.is_empty())
             })
             .or_else(|| doc.select(&TITLE_TAG).map(|t| texte_de(t)).find(|t| !t.is_empty())),
     };

@@ -1,0 +1,205 @@
+//! `temoignages build`: the main job, run as users run it.
+
+mod common;
+use common::*;
+
+#[test]
+fn build_seed_gives_ten_testimonials_in_page_order() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "pages/2024-07-03-cloud-temoignages.md");
+    let o = wd.run(&["build", "pages", "--out", "ds"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("10 témoignages"), "{}", stdout(&o));
+    let t = wd.csv("ds/csv/temoignages.csv");
+    let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].rsplit("--").next().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "listes-electorales",
+            "laboe-si",
+            "geoplateforme",
+            "numerique-en-sante",
+            "oceanographique",
+            "cancerologie",
+            "albert",
+            "vie-publique",
+            "sesame-vitale",
+            "visioconferences"
+        ]
+    );
+    assert!(t.iter().all(|r| r["attribution"].starts_with("Témoignage")), "ten attributions");
+    assert!(t.iter().all(|r| r["date_publication"] == "2024-07-03"));
+    let qr = wd.csv("ds/csv/questions_reponses.csv");
+    assert!(qr.len() >= 25, "{} question/answer pairs", qr.len());
+    let d = wd.csv("ds/csv/documents.csv");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["identifiant"], "2024-07-03-cloud-temoignages");
+    assert_eq!(d[0]["titre"], "Cloud : série de témoignages portant sur les succès du cloud public");
+    assert_eq!(d[0]["date_heure_publication"], "2024-07-03T13:49:00+02:00");
+    assert_eq!(d[0]["mots_cles"], "Cloud;Numérique;Sécurité");
+    assert_eq!(d[0]["nombre_temoignages"], "10");
+    assert!(d[0]["empreinte_source"].starts_with("sha256:"));
+}
+
+#[test]
+fn build_seed_reports_the_known_anomalies_and_links() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
+    let a = wd.csv("ds/csv/anomalies.csv");
+    let laboe = a.iter().find(|r| r["code"] == "question-repetee").expect("repeated question");
+    assert!(laboe["temoignage"].ends_with("--laboe-si"));
+    let note = a.iter().find(|r| r["code"] == "note-editoriale").expect("editorial note");
+    assert!(note["temoignage"].ends_with("--listes-electorales"));
+    assert!(note["extrait"].contains("commentaire peut être trop en lien avec l’actualité"));
+    let liens = wd.csv("ds/csv/liens.csv");
+    let sp = liens.iter().find(|r| r["url"] == "https://www.service-public.fr/").expect("service-public.fr link");
+    assert_eq!(sp["domaine"], "www.service-public.fr");
+    assert!(sp["temoignage"].ends_with("--listes-electorales"));
+    // A link written with a trailing space is trimmed.
+    assert!(liens.iter().any(|r| r["url"] == "https://maree.shom.fr"));
+}
+
+#[test]
+fn build_never_takes_text_from_scripts() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/seed.md");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
+    for (path, bytes) in fichiers(&wd.path("ds")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("myFunction") && !text.contains("getElementById"), "script text in {path}");
+    }
+}
+
+#[test]
+fn build_twice_is_byte_identical() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "a"])), 0);
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "b"])), 0);
+    let a = fichiers(&wd.path("a"));
+    let b = fichiers(&wd.path("b"));
+    assert_eq!(a.len(), 26);
+    assert!(a == b, "two builds differ");
+}
+
+#[test]
+fn build_writes_the_spec_layout() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/seed.md");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
+    for t in [
+        "documents",
+        "temoignages",
+        "questions_reponses",
+        "indicateurs",
+        "qualifications",
+        "mentions",
+        "liens",
+        "anomalies",
+    ] {
+        for f in [format!("ds/csv/{t}.csv"), format!("ds/parquet/{t}.parquet"), format!("ds/schemas/{t}.json")] {
+            assert!(wd.path(&f).is_file(), "{f}");
+        }
+    }
+    assert!(wd.path("ds/json/temoignages.json").is_file());
+    let dp: serde_json::Value = serde_json::from_str(&wd.read("ds/datapackage.json")).unwrap();
+    let r = &dp["resources"][0];
+    assert_eq!(r["path"], "csv/documents.csv");
+    assert_eq!(r["type"], "table");
+    assert_eq!(r["schema"], "schemas/documents.json");
+    assert!(r["hash"].as_str().unwrap().starts_with("sha256:"));
+    let json: serde_json::Value = serde_json::from_str(&wd.read("ds/json/temoignages.json")).unwrap();
+    let t = &json["documents"][0]["temoignages"];
+    assert_eq!(t.as_array().unwrap().len(), 10);
+    assert!(t[0]["questions_reponses"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn build_reports_a_bad_page_and_publishes_the_others() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
+    wd.write("p/casse.md", "---\ntitle: [pas fermé\n---\n<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"x\">X</button><div class=\"accordion-content\" id=\"x\"><p><strong>Q ?</strong></p><p>R</p></div></div>\n");
+    let o = wd.run(&["build", "p", "--out", "ds"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("casse.md"), "the bad file is named: {}", stderr(&o));
+    assert!(stderr(&o).contains("front-matter-invalide"));
+    let t = wd.csv("ds/csv/temoignages.csv");
+    assert_eq!(t.iter().filter(|r| r["document"] == "2024-07-03-cloud-temoignages").count(), 10);
+    // The body of the page with the broken front matter is still read.
+    assert!(t.iter().any(|r| r["identifiant"] == "casse--x"));
+}
+
+#[test]
+fn build_failure_leaves_the_previous_dataset_whole() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/seed.md");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
+    let avant = fichiers(&wd.path("ds"));
+    let o = wd.run(&["build", "absent", "--out", "ds"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("absent"));
+    assert!(fichiers(&wd.path("ds")) == avant);
+    // No temporary folder is left behind.
+    let restes: Vec<_> = std::fs::read_dir(wd.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(restes.is_empty(), "{restes:?}");
+}
+
+#[test]
+fn build_replaces_an_existing_dataset() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/seed.md");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
+    wd.write("p/autre.md", "---\ntitle: Autre\ndate: 2025-01-02\n---\nRien.\n");
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
+    assert_eq!(wd.csv("ds/csv/documents.csv").len(), 2);
+    assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}
+
+#[test]
+fn build_accepts_a_bom_and_an_explicit_file_of_any_extension() {
+    let wd = Workdir::new();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(racine().join(SEED)).unwrap());
+    wd.write("page.txt", bytes);
+    let o = wd.run(&["build", "page.txt", "--out", "ds"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(wd.csv("ds/csv/temoignages.csv").len(), 10);
+    assert_eq!(wd.csv("ds/csv/documents.csv")[0]["fichier_source"], "page.txt");
+}
+
+#[test]
+fn build_flags_duplicate_item_ids_missing_attribution_and_empty_answers() {
+    let wd = Workdir::new();
+    let item = |id: &str, corps: &str| {
+        format!("<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{id}\">Projet {id}</button><div class=\"accordion-content\" id=\"{id}\">{corps}</div></div>\n")
+    };
+    let page = format!(
+        "---\ntitle: Essai\ndate: 2025-03-04 10:00:00 +01:00\n---\n\n{}{}{}",
+        item("Même", "<p><strong>Pouvez-vous décrire le projet ?</strong></p><p>Oui.</p><p>Témoignage de la DINUM</p>"),
+        item(
+            "même",
+            "<p><strong>Pouvez-vous décrire le projet ?</strong></p><p><strong>Quels défis ?</strong></p><p>Aucun.</p>"
+        ),
+        item("", "<p>Texte sans question.</p>"),
+    );
+    wd.write("p/essai.md", page);
+    let o = wd.run(&["build", "p", "--out", "ds"]);
+    // A duplicate identifier is an error in the input: reported, exit 1, data still written.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let t = wd.csv("ds/csv/temoignages.csv");
+    let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].as_str()).collect();
+    assert_eq!(ids, ["essai--meme", "essai--meme-2", "essai--projet"]);
+    assert_eq!(t[0]["organisation_sigle"], "DINUM");
+    let a = wd.csv("ds/csv/anomalies.csv");
+    let codes: Vec<&str> = a.iter().map(|r| r["code"].as_str()).collect();
+    for c in ["identifiant-duplique", "attribution-absente", "reponse-vide", "identifiant-absent"] {
+        assert!(codes.contains(&c), "{c} in {codes:?}");
+    }
+    assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}

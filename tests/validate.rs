@@ -1,0 +1,66 @@
+//! `temoignages validate`: our own check of a dataset folder.
+
+mod common;
+use common::*;
+
+fn dataset() -> Workdir {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
+    let o = wd.run(&["build", "p", "--out", "ds"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    wd
+}
+
+#[test]
+fn validate_accepts_a_fresh_build() {
+    let wd = dataset();
+    let o = wd.run(&["validate", "ds"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("valide"));
+}
+
+#[test]
+fn validate_reports_a_non_date_in_a_date_column() {
+    let wd = dataset();
+    let p = "ds/csv/temoignages.csv";
+    let text = wd.read(p).replacen(",2024-07-03\n", ",03/07/2024\n", 1);
+    wd.write(p, text);
+    let o = wd.run(&["validate", "ds"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("csv/temoignages.csv:2 [date_publication] : type-invalide"), "{out}");
+    // The file changed, so its hash and size no longer match either.
+    assert!(out.contains("empreinte-differente"), "{out}");
+}
+
+#[test]
+fn validate_reports_a_changed_file() {
+    let wd = dataset();
+    let p = wd.path("ds/json/temoignages.json");
+    let mut bytes = std::fs::read(&p).unwrap();
+    bytes.push(b' ');
+    std::fs::write(&p, bytes).unwrap();
+    let o = wd.run(&["validate", "ds"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("json/temoignages.json : taille-differente"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("json/temoignages.json : empreinte-differente"), "{}", stdout(&o));
+}
+
+#[test]
+fn validate_reports_keys_enums_and_orphans() {
+    let wd = dataset();
+    let p = "ds/csv/questions_reponses.csv";
+    let mut text = wd.read(p);
+    text = text.replacen(",description,", ",inconnu,", 1);
+    text.push_str("autre-document--x,1,Question ?,autre,Réponse\n");
+    wd.write(p, text);
+    let out = stdout(&wd.run(&["validate", "ds"]));
+    assert!(out.contains("hors-vocabulaire"), "{out}");
+    assert!(out.contains("cle-etrangere-orpheline"), "{out}");
+}
+
+#[test]
+fn validate_without_a_dataset_is_a_usage_error() {
+    let wd = Workdir::new();
+    assert_eq!(code(&wd.run(&["validate", "nulle-part"])), 2);
+}
