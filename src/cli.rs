@@ -39,10 +39,52 @@ pub enum Command {
         #[arg(default_value = crate::config::SORTIE_PAR_DEFAUT)]
         dir: PathBuf,
     },
-    /// Write the Table Schemas of every table into DIR.
+    /// Write the Table Schemas of every table and the data dictionary into DIR.
     Schemas {
         /// Folder to write <table>.json into.
         #[arg(default_value = "schemas")]
         dir: PathBuf,
     },
+    /// Publish a dataset folder on data.gouv.fr (plan first; --apply to write).
+    ///
+    /// Without --apply, prints what would be created, replaced, updated or
+    /// left, and sends no write. The API key is read from DATAGOUV_API_KEY
+    /// only. Defaults come from input/dataset.toml.
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PublishArgs {
+    /// Dataset folder to publish.
+    pub dir: Option<PathBuf>,
+    /// udata API base [default: api_url of the metadata file, else https://www.data.gouv.fr/api/1].
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Id of the dataset to publish to [default: dataset of the metadata file].
+    #[arg(long, value_name = "ID", conflicts_with = "create")]
+    pub dataset: Option<String>,
+    /// Create a new dataset (kept private until its files are uploaded).
+    #[arg(long)]
+    pub create: bool,
+    /// Send the changes (default: print the plan only).
+    #[arg(long)]
+    pub apply: bool,
+    /// With the plan: exit with 1 when anything would change (for CI).
+    #[arg(long, conflicts_with = "apply")]
+    pub check: bool,
+    /// Dataset metadata file [default: input/dataset.toml].
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// Where to write the JSON report [default: publish-report.json next to DIR; plan: only when given].
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Timeout of each request, in seconds [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Retries on 429, 5xx and network errors [default: 4].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// First retry delay in milliseconds, doubled each retry [default: 1000].
+    #[arg(long, value_name = "MS")]
+    pub backoff_ms: Option<u64>,
 }

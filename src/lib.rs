@@ -16,5 +16,6 @@ pub mod fields;
 pub mod model;
 pub mod normalise;
 pub mod parse;
+pub mod publish;
 pub mod read;
 pub mod validate;

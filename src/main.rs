@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         }
         Command::Validate { dir } => cmd::validate::run(&dir),
         Command::Schemas { dir } => cmd::schemas::run(&dir),
+        Command::Publish(p) => cmd::publish::run(p.into()),
     };
     match result {
         Ok(s) => ExitCode::from(s as u8),

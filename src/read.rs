@@ -1,13 +1,19 @@
 //! Read: finds the input pages (files and folders, walked recursively,
-//! sorted, hidden entries and symlink loops skipped) and decodes their bytes
-//! to text (UTF-8, a BOM accepted). The only stage that touches the input
-//! file system; it knows nothing of what the pages say.
+//! sorted, hidden entries and symlink loops skipped; `http(s)://` URLs
+//! fetched with a bounded HTTP client) and decodes their bytes to text
+//! (BOM, HTTP `charset`, `<meta charset>`, else UTF-8, with encoding_rs for
+//! the legacy encodings browsers save pages in). The only stage that touches
+//! the input file system or the network; it knows nothing of what pages say.
 
+use crate::model::Severite;
 use crate::normalise::texte::plier_identifiant;
 use crate::parse::Format;
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use regex::bytes::Regex as RegexOctets;
 use std::collections::HashSet;
-use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
 
 /// Extensions read when walking a folder. A file named explicitly is read
 /// whatever its extension.
@@ -17,15 +23,20 @@ const EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entree {
     /// Path relative to the folder given on the command line (with `/`), or
-    /// the file name of a file given explicitly: stable whatever the
-    /// current directory.
+    /// the file name of a file given explicitly, or the URL itself: stable
+    /// whatever the current directory.
     pub relatif: String,
     pub chemin: PathBuf,
+    /// Set for a page given as an `http://` or `https://` URL.
+    pub url: Option<String>,
 }
 
 impl Entree {
     /// The document identifier: the file name without its extension, folded.
     pub fn identifiant(&self) -> String {
+        if let Some(u) = &self.url {
+            return identifiant_url(u);
+        }
         let nom = self.relatif.rsplit('/').next().unwrap_or(&self.relatif);
         let stem = match nom.rfind('.') {
             Some(i) if i > 0 => &nom[..i],
@@ -42,14 +53,11 @@ impl Entree {
     /// Markdown for `.md`/`.markdown`, HTML for `.html`/`.htm`; otherwise
     /// sniffed from the first bytes.
     pub fn format(&self, texte: &str) -> Format {
-        let ext = self.relatif.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-        match ext.as_str() {
-            "html" | "htm" => Format::Html,
+        match self.extension().as_str() {
+            "html" | "htm" | "xhtml" => Format::Html,
             "md" | "markdown" => Format::Markdown,
             _ => {
-                let debut =
-                    texte.trim_start_matches('\u{feff}').trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
-                if debut.starts_with("<!doctype html") || debut.starts_with("<html") {
+                if ressemble_html(texte.trim_start_matches('\u{feff}').as_bytes()) {
                     Format::Html
                 } else {
                     Format::Markdown
@@ -57,6 +65,49 @@ impl Entree {
             }
         }
     }
+
+    /// The extension of the file (or of the URL's path), lowercased.
+    fn extension(&self) -> String {
+        let chemin = match &self.url {
+            Some(u) => url::Url::parse(u).map(|u| u.path().to_string()).unwrap_or_default(),
+            None => self.relatif.clone(),
+        };
+        let nom = chemin.rsplit('/').next().unwrap_or("");
+        nom.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
+    }
+}
+
+/// A document identifier for a URL: its last path segment without extension
+/// (`…/actualites/focus-cloud/` → `focus-cloud`), else its host.
+fn identifiant_url(u: &str) -> String {
+    let Ok(parsed) = url::Url::parse(u) else { return plier_identifiant(u) };
+    let segment = parsed.path_segments().and_then(|mut s| s.rfind(|s| !s.is_empty())).unwrap_or("");
+    let stem = match segment.rfind('.') {
+        Some(i) if i > 0 => &segment[..i],
+        _ => segment,
+    };
+    let decode: String = url::form_urlencoded::parse(stem.as_bytes()).map(|(k, _)| k.into_owned()).next().unwrap_or_default();
+    let mut id = plier_identifiant(&decode);
+    if id.is_empty() {
+        id = plier_identifiant(parsed.host_str().unwrap_or(""));
+    }
+    if id.is_empty() {
+        "document".into()
+    } else {
+        id
+    }
+}
+
+/// Does the start of these bytes look like an HTML document? Pages saved
+/// from a browser may open with a comment (`<!-- saved from url=… -->`).
+fn ressemble_html(octets: &[u8]) -> bool {
+    let debut: Vec<u8> = octets.iter().take(512).map(u8::to_ascii_lowercase).collect();
+    let debut = String::from_utf8_lossy(&debut);
+    let debut = debut.trim_start();
+    debut.starts_with("<!doctype html")
+        || debut.starts_with("<html")
+        || debut.starts_with("<?xml")
+        || (debut.starts_with("<!--") && debut.contains("<html"))
 }
 
 /// A problem with an input path itself (missing, unreadable folder…).
@@ -71,6 +122,10 @@ pub fn trouver(inputs: &[PathBuf]) -> (Vec<Entree>, Vec<ErreurEntree>) {
     let mut entrees = Vec::new();
     let mut erreurs = Vec::new();
     for input in inputs {
+        if let Some(u) = input.to_str().filter(|s| est_url(s)) {
+            entrees.push(Entree { relatif: u.to_string(), chemin: input.clone(), url: Some(u.to_string()) });
+            continue;
+        }
         match std::fs::metadata(input) {
             Err(e) => erreurs.push(ErreurEntree { chemin: input.display().to_string(), message: e.to_string() }),
             Ok(m) if m.is_dir() => {
@@ -79,7 +134,7 @@ pub fn trouver(inputs: &[PathBuf]) -> (Vec<Entree>, Vec<ErreurEntree>) {
             }
             Ok(_) => {
                 let nom = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                entrees.push(Entree { relatif: nom, chemin: input.clone() });
+                entrees.push(Entree { relatif: nom, chemin: input.clone(), url: None });
             }
         }
     }
@@ -133,7 +188,7 @@ fn parcourir(
                         .map(|c| c.as_os_str().to_string_lossy().into_owned())
                         .collect::<Vec<_>>()
                         .join("/");
-                    entrees.push(Entree { relatif, chemin: p });
+                    entrees.push(Entree { relatif, chemin: p, url: None });
                 }
             }
             Err(e) => erreurs.push(ErreurEntree { chemin: p.display().to_string(), message: e.to_string() }),
@@ -141,33 +196,233 @@ fn parcourir(
     }
 }
 
-pub fn lire(entree: &Entree) -> io::Result<Vec<u8>> {
-    std::fs::read(&entree.chemin)
+/// `http://…` or `https://…`, given on the command line as an input.
+pub fn est_url(s: &str) -> bool {
+    let s = s.trim_start().to_ascii_lowercase();
+    s.starts_with("http://") || s.starts_with("https://")
 }
 
-/// Bytes → text. UTF-8, with or without BOM. Invalid sequences are replaced
-/// by U+FFFD and reported with the byte offset of the first one.
-pub fn decoder(bytes: &[u8]) -> (String, Option<String>) {
-    let sans_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(sans_bom) {
-        Ok(s) => (s.to_string(), None),
-        Err(e) => {
-            let offset = e.valid_up_to() + (bytes.len() - sans_bom.len());
-            (
-                String::from_utf8_lossy(sans_bom).into_owned(),
-                Some(format!("octets non UTF-8 à partir de l'octet {offset} ; remplacés par U+FFFD")),
-            )
-        }
+/// The bytes of one page, and what the server said of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lu {
+    pub octets: Vec<u8>,
+    /// The HTTP `Content-Type`, for a page fetched by URL.
+    pub type_contenu: Option<String>,
+}
+
+/// Bounds of one download: a page is a few hundred kilobytes at most, so a
+/// larger answer is a mistake (a video, an archive) and is refused.
+#[derive(Debug, Clone)]
+pub struct Limites {
+    /// For the whole exchange: connection, redirections and body.
+    pub delai: Duration,
+    pub taille_max: u64,
+    pub redirections: u32,
+}
+
+pub const LIMITES: Limites = Limites { delai: Duration::from_secs(30), taille_max: 20 * 1024 * 1024, redirections: 5 };
+
+/// Reads a file, or fetches a URL with `LIMITES`. The error is a French
+/// sentence naming the cause.
+pub fn lire(entree: &Entree) -> Result<Lu, String> {
+    match &entree.url {
+        Some(u) => telecharger(u, &LIMITES),
+        None => std::fs::read(&entree.chemin).map(|octets| Lu { octets, type_contenu: None }).map_err(|e| e.to_string()),
     }
+}
+
+/// GET `url` with ureq (rustls): redirects followed up to the limit, one
+/// timeout for the whole exchange, the body cut off at `taille_max`. Only a
+/// 2xx answer is a page. Proxies come from the environment, except for
+/// loopback hosts, which no proxy can reach.
+pub fn telecharger(url: &str, limites: &Limites) -> Result<Lu, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("URL invalide : {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("schéma « {} » non pris en charge (http ou https seulement)", parsed.scheme()));
+    }
+    let boucle = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    let mut config = ureq::Agent::config_builder()
+        .timeout_global(Some(limites.delai))
+        .max_redirects(limites.redirections)
+        .http_status_as_error(false)
+        .user_agent(concat!("temoignages/", env!("CARGO_PKG_VERSION")));
+    if boucle {
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config.build().into();
+    let secondes = limites.delai.as_secs_f64();
+    let decrire = |e: ureq::Error| -> String {
+        match e {
+            ureq::Error::Timeout(_) => format!("délai dépassé ({secondes} s)"),
+            ureq::Error::HostNotFound => "hôte introuvable".into(),
+            ureq::Error::ConnectionFailed => "connexion impossible".into(),
+            ureq::Error::TooManyRedirects => format!("trop de redirections (plus de {})", limites.redirections),
+            ureq::Error::RedirectFailed => "redirection impossible à suivre".into(),
+            ureq::Error::BodyExceedsLimit(n) => format!("réponse trop grande (plus de {n} octets)"),
+            autre => autre.to_string(),
+        }
+    };
+    let mut reponse = agent.get(url).call().map_err(decrire)?;
+    let statut = reponse.status();
+    if !statut.is_success() {
+        return Err(format!("le serveur a répondu HTTP {}", statut.as_u16()));
+    }
+    if let Some(n) = reponse
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|n| *n > limites.taille_max)
+    {
+        return Err(format!("réponse trop grande ({n} octets annoncés, limite {})", limites.taille_max));
+    }
+    let type_contenu = reponse.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let octets = reponse.body_mut().with_config().limit(limites.taille_max).read_to_vec().map_err(decrire)?;
+    Ok(Lu { octets, type_contenu })
+}
+
+/// A page's text, its format, and what decoding met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decodage {
+    pub texte: String,
+    pub format: Format,
+    /// Findings (code, severity, French message).
+    pub constats: Vec<(&'static str, Severite, String)>,
+}
+
+static META_CHARSET: LazyLock<RegexOctets> = LazyLock::new(|| {
+    RegexOctets::new(r#"(?i)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)|<\?xml\s[^>]*?encoding\s*=\s*["']([a-z0-9_.:\-]+)"#)
+        .unwrap()
+});
+
+/// The charset a page declares: the HTTP header's, else the first
+/// `<meta charset>` (or `http-equiv` content type, or XML declaration) in
+/// the head. Browsers look further than the 1024 bytes of the prescan when
+/// the parser meets a later `<meta>`, so the head is searched up to 8 KiB.
+fn charset_declare(octets: &[u8], type_contenu: Option<&str>) -> Option<String> {
+    if let Some(c) = type_contenu.and_then(|t| {
+        t.split(';').skip(1).find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            (k.trim().eq_ignore_ascii_case("charset")).then(|| v.trim().trim_matches(['"', '\'']).to_string())
+        })
+    }) {
+        return Some(c);
+    }
+    let tete = &octets[..octets.len().min(8192)];
+    let c = META_CHARSET.captures(tete)?;
+    let m = c.get(1).or_else(|| c.get(2))?;
+    Some(String::from_utf8_lossy(m.as_bytes()).into_owned())
+}
+
+/// Bytes → text, the way a browser would, with findings:
+/// 1. a BOM wins (UTF-8, UTF-16);
+/// 2. else the declared charset (HTTP header, `<meta charset>`) of an HTML
+///    page, decoded by encoding_rs (`iso-8859-1` is windows-1252, as in
+///    browsers). A page declared windows-1252 whose bytes are valid UTF-8
+///    with non-ASCII characters was re-saved as UTF-8 with its old `<meta>`:
+///    it is read as UTF-8 and the contradiction reported;
+/// 3. else UTF-8; bytes that are not UTF-8 at all (no multi-byte sequence
+///    anywhere) are a legacy file, read as windows-1252; a UTF-8 file with a
+///    few bad bytes keeps U+FFFD in their place and is reported as an error.
+pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
+    let octets = lu.octets.as_slice();
+    let mut constats = Vec::new();
+    let type_html = lu.type_contenu.as_deref().map(|t| t.to_ascii_lowercase());
+    let format_http = type_html.as_deref().and_then(|t| {
+        if t.contains("html") {
+            Some(Format::Html)
+        } else if t.contains("markdown") {
+            Some(Format::Markdown)
+        } else {
+            None
+        }
+    });
+    let markdown = format_http == Some(Format::Markdown) || matches!(entree.extension().as_str(), "md" | "markdown");
+    let texte = if let Some((enc, n)) = Encoding::for_bom(octets) {
+        let (t, erreurs) = enc.decode_without_bom_handling(&octets[n..]);
+        if erreurs {
+            constats.push(("encodage-invalide", Severite::Erreur, format!("{} : octets invalides en {} ; remplacés par U+FFFD", entree.relatif, enc.name())));
+        }
+        t.into_owned()
+    } else {
+        let declare = if markdown { None } else { charset_declare(octets, lu.type_contenu.as_deref()) };
+        let encodage = declare.as_deref().and_then(|d| {
+            let e = Encoding::for_label(d.trim().as_bytes());
+            if e.is_none() {
+                constats.push((
+                    "encodage-inconnu",
+                    Severite::Avertissement,
+                    format!("{} : le jeu de caractères déclaré « {d} » est inconnu ; la page est lue comme UTF-8", entree.relatif),
+                ));
+            }
+            e
+        });
+        match encodage {
+            // The declaration is honoured, except when the bytes prove the
+            // page was re-saved as UTF-8 (the replacement-free UTF-8 decode
+            // of non-ASCII bytes is not a coincidence in practice).
+            Some(enc) if enc != UTF_8 && !(std::str::from_utf8(octets).is_ok() && !octets.is_ascii()) => {
+                let (t, _, erreurs) = enc.decode(octets);
+                if erreurs {
+                    constats.push(("encodage-invalide", Severite::Erreur, format!("{} : octets invalides en {} ; remplacés par U+FFFD", entree.relatif, enc.name())));
+                }
+                t.into_owned()
+            }
+            Some(enc) if enc != UTF_8 => {
+                constats.push((
+                    "encodage-contradictoire",
+                    Severite::Avertissement,
+                    format!("{} : la page déclare {} mais ses octets sont de l'UTF-8 ; elle est lue comme UTF-8", entree.relatif, enc.name()),
+                ));
+                String::from_utf8(octets.to_vec()).unwrap_or_default()
+            }
+            _ => match std::str::from_utf8(octets) {
+                Ok(s) => s.to_string(),
+                Err(e) if a_du_multioctet(octets) => {
+                    constats.push((
+                        "encodage-invalide",
+                        Severite::Erreur,
+                        format!("{} : octets non UTF-8 à partir de l'octet {} ; remplacés par U+FFFD", entree.relatif, e.valid_up_to()),
+                    ));
+                    String::from_utf8_lossy(octets).into_owned()
+                }
+                Err(_) => {
+                    constats.push((
+                        "encodage-devine",
+                        Severite::Avertissement,
+                        format!("{} : la page n'est pas en UTF-8 et ne déclare pas son jeu de caractères ; elle est lue comme windows-1252", entree.relatif),
+                    ));
+                    WINDOWS_1252.decode_without_bom_handling(octets).0.into_owned()
+                }
+            },
+        }
+    };
+    let format = format_http.unwrap_or_else(|| entree.format(&texte));
+    Decodage { texte, format, constats }
+}
+
+/// Whether the bytes hold at least one well-formed multi-byte UTF-8 sequence.
+fn a_du_multioctet(octets: &[u8]) -> bool {
+    octets.windows(2).any(|w| {
+        (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1])
+    }) && String::from_utf8_lossy(octets).chars().any(|c| c as u32 > 0x7F && c != '\u{fffd}')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn e(r: &str) -> Entree {
+        Entree { relatif: r.into(), chemin: PathBuf::from(r), url: None }
+    }
+
     #[test]
     fn identifiers_from_file_names() {
-        let e = |r: &str| Entree { relatif: r.into(), chemin: PathBuf::from(r) };
         assert_eq!(e("pages/2024-07-03-cloud-temoignages.md").identifiant(), "2024-07-03-cloud-temoignages");
         assert_eq!(
             e("focus-sur-les-succes-du-cloud-public@00fe889.markdown").identifiant(),
@@ -175,14 +430,55 @@ mod tests {
         );
         assert_eq!(e("Été.html").identifiant(), "ete");
         assert_eq!(e("x.txt").format("<!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(e("x.txt").format("<!-- saved from url=(0042)https://x/ -->\r\n<html>"), Format::Html);
         assert_eq!(e("x.txt").format("---\ntitle: a\n---"), Format::Markdown);
     }
 
     #[test]
-    fn decoding() {
-        assert_eq!(decoder(b"\xEF\xBB\xBFabc"), ("abc".into(), None));
-        let (t, err) = decoder(b"ab\xFFc");
-        assert_eq!(t, "ab\u{fffd}c");
-        assert!(err.unwrap().contains("octet 2"));
+    fn identifiers_from_urls() {
+        let u = |s: &str| Entree { relatif: s.into(), chemin: PathBuf::from(s), url: Some(s.into()) };
+        assert_eq!(u("https://www.numerique.gouv.fr/actualites/focus-cloud/").identifiant(), "focus-cloud");
+        assert_eq!(u("http://127.0.0.1:8080/pages/Été%20cloud.html?x=1").identifiant(), "ete-cloud");
+        assert_eq!(u("https://www.numerique.gouv.fr/").identifiant(), "www-numerique-gouv-fr");
+        assert!(est_url("https://a.fr/x") && est_url("HTTP://a.fr") && !est_url("pages/https.md"));
+    }
+
+    fn lu(octets: &[u8]) -> Lu {
+        Lu { octets: octets.to_vec(), type_contenu: None }
+    }
+
+    #[test]
+    fn decoding_utf8_and_bom() {
+        let d = decoder(&e("a.md"), &lu(b"\xEF\xBB\xBFabc"));
+        assert_eq!((d.texte.as_str(), d.constats.len()), ("abc", 0));
+        let d = decoder(&e("a.md"), &lu(&[b"\xC3\xA9t\xC3\xA9".as_slice(), b"\xFFc"].concat()));
+        assert_eq!(d.constats[0].0, "encodage-invalide");
+        assert!(d.texte.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn decoding_declared_windows_1252() {
+        let html = b"<!DOCTYPE html>\r\n<html><head><meta charset=\"windows-1252\"></head><body><p>\xC9t\xE9 \x96 \x80</p></body></html>";
+        let d = decoder(&e("page.html"), &lu(html));
+        assert!(d.texte.contains("Été – €"), "{}", d.texte);
+        assert!(d.constats.is_empty());
+        assert_eq!(d.format, Format::Html);
+        // ISO-8859-1 is read as windows-1252, as browsers do.
+        let d = decoder(&e("p.html"), &lu(b"<html><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">\xE9"));
+        assert!(d.texte.ends_with('é'));
+        // A page re-saved as UTF-8 that kept its old declaration.
+        let d = decoder(&e("p.html"), &lu("<html><meta charset=windows-1252>été".as_bytes()));
+        assert!(d.texte.ends_with("été"));
+        assert_eq!(d.constats[0].0, "encodage-contradictoire");
+        // The HTTP header wins over the page.
+        let l = Lu { octets: b"<html><meta charset=utf-8>\xE9".to_vec(), type_contenu: Some("text/html; charset=iso-8859-1".into()) };
+        assert!(decoder(&e("p"), &l).texte.ends_with('é'));
+    }
+
+    #[test]
+    fn decoding_undeclared_legacy_bytes() {
+        let d = decoder(&e("vieux.md"), &lu(b"---\ntitle: \xC9t\xE9\n---\n"));
+        assert!(d.texte.contains("Été"));
+        assert_eq!(d.constats[0].0, "encodage-devine");
     }
 }

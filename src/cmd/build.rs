@@ -37,7 +37,7 @@ pub fn extraire(cfg: &BuildConfig, refs: &Referentiels) -> (Vec<Extraction>, usi
     let mut extractions = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for entree in &entrees {
-        let bytes = match read::lire(entree) {
+        let lu = match read::lire(entree) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("erreur : {} : illisible : {e}", entree.chemin.display());
@@ -45,11 +45,10 @@ pub fn extraire(cfg: &BuildConfig, refs: &Referentiels) -> (Vec<Extraction>, usi
                 continue;
             }
         };
-        let (texte, erreur_encodage) = read::decoder(&bytes);
-        let mut anomalies = Vec::new();
-        if let Some(m) = erreur_encodage {
-            anomalies.push(("encodage-invalide", Severite::Erreur, format!("{} : {m}", entree.relatif), None));
-        }
+        let bytes = &lu.octets;
+        let decodage = read::decoder(entree, &lu);
+        let texte = decodage.texte;
+        let mut anomalies: Vec<_> = decodage.constats.into_iter().map(|(c, s, m)| (c, s, m, None)).collect();
         let mut identifiant = entree.identifiant();
         let n = ids.entry(identifiant.clone()).or_insert(0);
         *n += 1;
@@ -69,10 +68,10 @@ pub fn extraire(cfg: &BuildConfig, refs: &Referentiels) -> (Vec<Extraction>, usi
         let source = Source {
             identifiant,
             fichier_source: entree.relatif.clone(),
-            empreinte: format!("sha256:{}", hex::encode(Sha256::digest(&bytes))),
+            empreinte: format!("sha256:{}", hex::encode(Sha256::digest(bytes))),
             anomalies,
         };
-        let page = parse::parse_page(&texte, entree.format(&texte));
+        let page = parse::parse_page(&texte, decodage.format);
         let ex = normalise::normaliser(&source, &page, refs);
         for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
             eprintln!("erreur : {} : {} : {}", entree.chemin.display(), a.code, a.message);

@@ -1,6 +1,7 @@
 //! One file per command: glue between the CLI and the pipeline stages.
 
 pub mod build;
+pub mod publish;
 pub mod schemas;
 pub mod validate;
 

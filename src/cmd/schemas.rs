@@ -1,8 +1,9 @@
 //! `temoignages schemas [DIR]`: writes the Table Schema of every table, as
-//! `build` does into `DIR/schemas/` (the committed `schemas/` is this output).
+//! `build` does into `DIR/schemas/`, and the data dictionary
+//! `dictionnaire.md` (the committed `schemas/` is this output).
 
 use super::Sortie;
-use crate::export::schema::table_schema;
+use crate::export::schema::{dictionnaire, table_schema};
 use crate::fields::TABLES;
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -16,5 +17,8 @@ pub fn run(dir: &Path) -> Result<Sortie> {
         std::fs::write(&p, s).with_context(|| format!("écriture de {}", p.display()))?;
         crate::dire!("{}", p.display());
     }
+    let p = dir.join("dictionnaire.md");
+    std::fs::write(&p, dictionnaire()).with_context(|| format!("écriture de {}", p.display()))?;
+    crate::dire!("{}", p.display());
     Ok(Sortie::Succes)
 }

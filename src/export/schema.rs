@@ -143,3 +143,44 @@ pub fn datapackage(fichiers: &[Fichier], sources: &[String]) -> Json {
         "resources": resources,
     })
 }
+
+/// The data dictionary of every table, in Markdown (French), from the
+/// catalogue: `schemas/dictionnaire.md`.
+pub fn dictionnaire() -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "# Dictionnaire des données — {DATASET_TITLE}\n");
+    let _ = writeln!(
+        s,
+        "Généré depuis le catalogue des colonnes (`src/fields.rs`) par `temoignages schemas` ; ne pas modifier à la main.\n"
+    );
+    let _ = writeln!(s, "CSV : UTF-8 sans BOM, virgule, guillemets `\"`, fins de ligne `\\n`, cellule vide = valeur absente, listes séparées par `;`. Parquet : types réels (date32, int64, float64, list<utf8>), compression zstd.\n");
+    for t in crate::fields::TABLES {
+        let _ = writeln!(s, "## `{}` — {}\n\n{}\n", t.name, t.title, t.description);
+        let _ = writeln!(s, "Clé primaire : `{}`.", t.primary_key.join("`, `"));
+        for fk in t.foreign_keys {
+            let _ = writeln!(
+                s,
+                "Clé étrangère : `{}` → `{}.{}`.",
+                fk.fields.join("`, `"),
+                fk.reference_table,
+                fk.reference_fields.join(", ")
+            );
+        }
+        let _ = writeln!(s, "\n| colonne | type | obligatoire | description | valeurs |\n|---|---|---|---|---|");
+        for f in t.fields {
+            let vocab = if f.vocabulary.is_empty() { String::new() } else { format!("`{}`", f.vocabulary.join("`, `")) };
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} | {} |",
+                f.name,
+                f.kind.table_schema_type(),
+                if f.required { "oui" } else { "non" },
+                f.description.replace('|', "\\|"),
+                vocab
+            );
+        }
+        let _ = writeln!(s);
+    }
+    s
+}

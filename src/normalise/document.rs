@@ -1,12 +1,13 @@
-//! A whole page: document fields (title, dates, categories), item
-//! identifiers made unique, links, and page-level findings. The items
-//! themselves are handed to `temoignage`.
+//! A whole page: document fields (title, dates, categories), the decision
+//! "testimonial or not" for each candidate item (see `retenir`), item
+//! identifiers made unique, links, draft placeholders, and page-level
+//! findings. The retained items themselves are handed to `temoignage`.
 
-use super::temoignage::{normaliser_element, Contexte};
+use super::temoignage::{normaliser_element, signaux, Contexte, Signaux};
 use super::texte::{normaliser_espaces, plier_identifiant};
 use super::Referentiels;
 use crate::model::{Anomalie, Document, Extraction, Lien, Severite};
-use crate::parse::{LienBrut, PageBrute};
+use crate::parse::{Bloc, Disposition, ElementBrut, Format, Genre, LienBrut, PageBrute};
 use chrono::NaiveDate;
 use regex::Regex;
 use std::collections::HashMap;
@@ -134,6 +135,12 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         }
     }
     if date_publication.is_none() {
+        if let Some((date, heure)) = page.date_html.as_deref().and_then(lire_date) {
+            date_publication = Some(date);
+            date_heure_publication = heure;
+        }
+    }
+    if date_publication.is_none() {
         date_publication = date_du_fichier(&source.fichier_source);
     }
     let titre = front.title.clone().or_else(|| page.titre_html.clone()).map(|t| normaliser_espaces(&t));
@@ -145,20 +152,34 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     let ctx = Contexte { document: doc_id, date_publication, refs };
     let mut vus: HashMap<String, usize> = HashMap::new();
     let mut liens: Vec<(Option<String>, &LienBrut)> = Vec::new();
-    for (i, element) in page.elements.iter().enumerate() {
+    let retenus = retenir(page, &mut constats);
+    let mut deja: Vec<(&str, &[Bloc], String)> = Vec::new();
+    for (i, element) in retenus.iter().enumerate() {
         let rang = i as i64 + 1;
         let mut id = element.id.as_deref().map(plier_identifiant).unwrap_or_default();
         if id.is_empty() {
-            id = plier_identifiant(&element.titre);
+            id = identifiant_de_titre(&element.titre);
             let repli = if id.is_empty() { format!("element-{rang}") } else { id.clone() };
+            // A Markdown section has no id by design: its title names it.
+            if element.disposition == Disposition::Accordeon {
+                constats.ajouter(
+                    None,
+                    "identifiant-absent",
+                    Severite::Avertissement,
+                    format!("L'élément {rang} n'a ni `aria-controls` ni `id` ; son identifiant est tiré de son titre : « {repli} »."),
+                    Some(element.titre.clone()),
+                );
+            }
+            id = repli;
+        }
+        if let Some(autre) = &element.id_discordant {
             constats.ajouter(
                 None,
-                "identifiant-absent",
-                Severite::Avertissement,
-                format!("L'élément {rang} n'a ni `aria-controls` ni `id` ; son identifiant est tiré de son titre : « {repli} »."),
-                Some(element.titre.clone()),
+                "identifiant-discordant",
+                Severite::Info,
+                format!("Le titre de l'élément {rang} annonce `aria-controls=\"{autre}\"` mais ouvre le contenu `id=\"{}\"` : c'est ce dernier qui nomme le témoignage.", element.id.as_deref().unwrap_or("")),
+                Some(autre.clone()),
             );
-            id = repli;
         }
         let n = vus.entry(id.clone()).or_insert(0);
         *n += 1;
@@ -181,9 +202,22 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
             id = unique;
         }
         let tid = format!("{doc_id}--{id}");
-        normaliser_element(&ctx, element, &tid, rang, &mut ex, &mut constats);
+        if let Some((_, _, autre)) = deja.iter().find(|(t, b, _)| *t == element.titre && *b == element.blocs.as_slice()) {
+            constats.ajouter(
+                Some(&tid),
+                "temoignage-repete",
+                Severite::Avertissement,
+                format!("Le témoignage « {} » reprend mot pour mot un témoignage précédent de la page ({autre}).", element.titre),
+                Some(element.titre.clone()),
+            );
+        }
+        deja.push((element.titre.as_str(), element.blocs.as_slice(), tid.clone()));
+        provisoires(element.blocs.iter().map(|b| b.texte.as_str()), &element.liens, Some(&tid), &mut constats);
+        let propre = sans_marqueurs(element);
+        normaliser_element(&ctx, &propre, &tid, rang, &mut ex, &mut constats);
         liens.extend(element.liens.iter().map(|l| (Some(tid.clone()), l)));
     }
+    provisoires(page.blocs_hors_elements.iter().map(|b| b.texte.as_str()), &page.liens_hors_elements, None, &mut constats);
     liens.extend(page.liens_hors_elements.iter().map(|l| (None, l)));
     for (i, (temoignage, l)) in liens.into_iter().enumerate() {
         ex.liens.push(Lien {
@@ -203,7 +237,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         date_heure_publication,
         categories: front.categories.clone(),
         mots_cles: front.tags.clone(),
-        chapeau: front.chapeau.as_deref().map(normaliser_espaces),
+        chapeau: front.chapeau.as_deref().or(page.description_html.as_deref()).map(normaliser_espaces),
         publie: front.published,
         format_source: page.format.as_str(),
         fichier_source: source.fichier_source.clone(),
@@ -212,6 +246,144 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     };
     ex.anomalies = constats.liste;
     ex
+}
+
+/// A draft's placeholder: "???" for a missing text, "(?)" after an unsure
+/// attribution (focus-sur-les-succes-du-cloud-public@253145c), "FIN" left
+/// after the last item (@00fe889), "TODO", "à compléter".
+static PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\?{3,}|\(\s*\?\s*\)|\bTODO\b|\bTBD\b|\bXXX\b|^\s*FIN\s*$|(?i:\bà\s+compléter\b)").unwrap()
+});
+/// A link target left as a placeholder: `<a href="LIEN">Albert</a>` (@00fe889).
+static LIEN_PROVISOIRE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:LIEN|TODO|TBD|XXX|URL|\?+|#?)$").unwrap());
+/// A block that is nothing but a placeholder, dropped from the text.
+static BLOC_PROVISOIRE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:\?{2,}|\(\s*\?\s*\)|TODO|TBD|XXX|FIN)\s*[.!]?\s*$").unwrap());
+
+/// Reports every placeholder of a draft in these texts and links.
+fn provisoires<'a>(
+    textes: impl Iterator<Item = &'a str>,
+    liens: &[LienBrut],
+    temoignage: Option<&str>,
+    constats: &mut Constats<'_>,
+) {
+    for t in textes {
+        if let Some(m) = PROVISOIRE.find(t) {
+            constats.ajouter(
+                temoignage,
+                "texte-provisoire",
+                Severite::Avertissement,
+                format!("Un marqueur de brouillon « {} » est resté dans le texte.", m.as_str().trim()),
+                Some(t.chars().take(200).collect()),
+            );
+        }
+    }
+    for l in liens {
+        // `href="#"` is how Foundation accordion titles are written; only a
+        // link whose text names something and points nowhere is a placeholder.
+        if LIEN_PROVISOIRE.is_match(l.href.trim()) && !(l.href.trim() == "#" || l.href.trim().is_empty()) {
+            constats.ajouter(
+                temoignage,
+                "lien-provisoire",
+                Severite::Avertissement,
+                format!("Le lien « {} » pointe vers « {} », un marqueur de brouillon, pas une adresse.", l.texte, l.href),
+                Some(l.href.clone()),
+            );
+        }
+    }
+}
+
+/// The element without the blocks that are only a placeholder ("???").
+fn sans_marqueurs(element: &ElementBrut) -> ElementBrut {
+    let mut e = element.clone();
+    e.blocs.retain(|b| !BLOC_PROVISOIRE.is_match(&b.texte));
+    e
+}
+
+/// An identifier from a title, cut at a word boundary: Markdown sections are
+/// named by their project link ("La Géoplateforme" → `la-geoplateforme`).
+fn identifiant_de_titre(titre: &str) -> String {
+    let id = plier_identifiant(titre);
+    if id.len() <= 60 {
+        return id;
+    }
+    let coupe = id[..60].rfind('-').unwrap_or(60);
+    id[..coupe].to_string()
+}
+
+/// Decides which candidates are testimonials, and records why a page has
+/// none. The signals, strongest first:
+/// 1. an attribution line "Témoignage de …" in the item: a testimonial
+///    (every testimonial of the seed and of its drafts has one; no FAQ
+///    panel, org chart or quote of the corpus does);
+/// 2. no attribution, but other items of the same page have one and this
+///    one has the question/answer shape (a question followed by an
+///    answer): a testimonial whose attribution was forgotten (kept, and
+///    `attribution-absente` says so);
+/// 3. anything else is not: an accordion of information panels (the
+///    "guichet" pages' "Détails", `dinum.md`'s org chart, `test-accordeon`),
+///    a `.lien-important` link no attribution follows (`acc-eig6`), quotes
+///    (`blockquote.citation`, kramdown `{: .citation}`: one person's words,
+///    no questions, no attribution line), an interview without attribution.
+///
+/// A Markdown section is only a candidate when an attribution closes it, so
+/// signal 1 holds for every section.
+fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p ElementBrut> {
+    let s: Vec<Signaux> = page.elements.iter().map(signaux).collect();
+    let atteste = s.iter().any(|s| s.attribution);
+    let mut retenus = Vec::new();
+    for (e, sig) in page.elements.iter().zip(&s) {
+        if sig.attribution || (atteste && sig.questions > 0 && sig.reponses > 0) {
+            retenus.push(e);
+        } else if atteste {
+            constats.ajouter(
+                None,
+                "element-non-temoignage",
+                Severite::Info,
+                format!("L'élément « {} » n'est pas retenu comme témoignage : ni ligne « Témoignage de … », ni questions/réponses.", e.titre),
+                Some(e.titre.clone()),
+            );
+        }
+    }
+    if retenus.is_empty() {
+        let mut motifs: Vec<String> = Vec::new();
+        if page.format == Format::Markdown && !page.a_front_matter {
+            motifs.push("le fichier n'a pas de front matter Jekyll (Jekyll ne le publie pas comme une page)".into());
+        }
+        let n = page.elements.len();
+        if n > 0 {
+            motifs.push(format!("{n} élément(s) d'accordéon sans ligne « Témoignage de … » : un accordéon d'information (FAQ, organigramme, détails d'un guichet), pas des témoignages"));
+        }
+        if !page.sections_ouvertes.is_empty() {
+            motifs.push(format!("{} lien(s) « lien-important » qu'aucune ligne « Témoignage de … » ne suit", page.sections_ouvertes.len()));
+        }
+        if !page.citations.is_empty() {
+            motifs.push(format!("{} citation(s) seulement : une citation isolée n'a ni questions/réponses ni ligne « Témoignage de … »", page.citations.len()));
+        }
+        let questions = page
+            .blocs_hors_elements
+            .iter()
+            .filter(|b| (b.genre == Genre::Titre || b.gras) && b.texte.trim_end().ends_with('?'))
+            .count();
+        if questions > 0 {
+            motifs.push(format!("{questions} question(s) en intertitre ou en gras, mais aucune ligne « Témoignage de … » : un entretien ou une FAQ, pas un témoignage de projet"));
+        }
+        if page.blocs_hors_elements.is_empty() && n == 0 {
+            motifs.push("la page n'a pas de texte".into());
+        }
+        if motifs.is_empty() {
+            motifs.push("ni accordéon, ni section « lien-important » close par une ligne « Témoignage de … », ni citation".into());
+        }
+        constats.ajouter(
+            None,
+            "aucun-temoignage",
+            Severite::Info,
+            format!("Aucun témoignage dans cette page : {}.", motifs.join(" ; ")),
+            None,
+        );
+    }
+    retenus
 }
 
 #[cfg(test)]

@@ -248,11 +248,21 @@ impl Registre {
             }
         }
 
-        // 2. A parenthesis holding a sigle or a name: "… (DINUM)".
+        // 2. A parenthesis holding a sigle or a name: "… (DINUM)". When the
+        //    name before it is a small misspelling of the same organisation
+        //    ("Institut national de la statistique et des études économique
+        //    (Insee)"), the correction is recorded.
         for contenu in contenus_entre_parentheses(morceaux) {
-            let texte = sans_articles_ref(&contenu).join(" ");
-            if let Some(&k) = self.exactes.get(&texte) {
-                return Resolution::Trouvee(&self.organisations[self.cles[k].index]);
+            let entre = sans_articles_ref(&contenu).join(" ");
+            if let Some(&k) = self.exactes.get(&entre) {
+                let index = self.cles[k].index;
+                if let Some(c) = candidats.iter().find(|c| **c != entre && self.corriger(c) == Some(index)) {
+                    return Resolution::Corrigee {
+                        organisation: &self.organisations[index],
+                        ecrit: ecrit_du_candidat(texte, morceaux, c),
+                    };
+                }
+                return Resolution::Trouvee(&self.organisations[index]);
             }
         }
 
@@ -734,6 +744,20 @@ mod tests {
             }
             autre => panic!("{autre:?}"),
         }
+        // Found by the sigle in parentheses, the misspelt name before it is
+        // still recorded as corrected.
+        match r.resoudre("Témoignage de l’Institut national de la statistique et des études économique (Insee)") {
+            Resolution::Corrigee { organisation, ecrit } => {
+                assert_eq!(organisation.identifiant, "insee");
+                assert_eq!(ecrit, "Institut national de la statistique et des études économique");
+            }
+            autre => panic!("{autre:?}"),
+        }
+        // Spelt right, with its sigle: no correction.
+        assert!(matches!(
+            r.resoudre("Témoignage de la Bibliothèque nationale de France (BnF)"),
+            Resolution::Trouvee(o) if o.identifiant == "bnf"
+        ));
     }
 
     #[test]

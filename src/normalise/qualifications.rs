@@ -231,6 +231,20 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                 if t(k) == "fait" && forme!(t(k + 1), r"^(le|l)$") && t(k + 2) == "choix" {
                     k += 2;
                 }
+                // A verb of judgement carries the negation to the adjective
+                // after it: "La certification ISO 27001 n'a pas été jugée
+                // suffisante." (insufficiency), "n'est pas considérée comme
+                // nécessaire" (not needed).
+                if forme!(
+                    t(k),
+                    r"^(jugee?s?|estimee?s?|consideree?s?|semblee?s?|semble|semblent|semblait|paru|parue|parus|parues|parait|apparu|apparue|apparait|averee?s?|revelee?s?)$"
+                ) && k + 1 < mots.len()
+                {
+                    k += 1;
+                    if t(k) == "comme" && k + 1 < mots.len() {
+                        k += 1;
+                    }
+                }
                 let groupe: Vec<usize> = (i + 1..j).chain((k < mots.len()).then_some(k)).collect();
                 let fin_groupe = groupe.last().map(|&k| a(k)).unwrap_or(a(j)).max(a(j));
                 let suffire = groupe.iter().any(|&k| forme!(t(k), r"^(suffi|assez$)"));
@@ -1013,6 +1027,10 @@ mod tests {
         ("Nous avons préféré une offre certifiée HDS plutôt qu’une offre qualifiée SecNumCloud.", &[("HDS", None, "obtenue"), ("SecNumCloud", None, "non_retenue")]),
         // --- Held but not enough ---
         ("La certification ISO 27001 ne suffit pas.", &[("ISO 27001", None, "insuffisante")]),
+        ("La certification ISO 27001 de l’hébergeur n’a pas été jugée suffisante.", &[("ISO 27001", None, "insuffisante")]),
+        ("La qualification SecNumCloud n'a pas été jugée nécessaire pour ces données publiques.", &[("SecNumCloud", None, "non_retenue")]),
+        ("La certification HDS ne semble pas suffisante pour ces traitements.", &[("HDS", None, "insuffisante")]),
+        ("L'offre certifiée ISO 27001 n'est pas considérée comme suffisante.", &[("ISO 27001", None, "insuffisante")]),
         ("Une certification ISO 27001 seule est insuffisante pour des données sensibles ; la qualification SecNumCloud est requise.", &[("ISO 27001", None, "insuffisante"), ("SecNumCloud", None, "obtenue")]),
         ("Il ne suffit pas d'être certifié ISO 27001 pour héberger ces données.", &[("ISO 27001", None, "insuffisante")]),
         ("Les offres certifiées ISO 27001 ne permettent pas d'héberger des données de santé.", &[("ISO 27001", None, "insuffisante")]),

@@ -1612,9 +1612,44 @@ fn cible_avant(t: &[Jeton], debut: usize, borne: usize) -> bool {
     false
 }
 
+/// Nouns that a period adjective turns into a rate when the amount follows
+/// with "de": "un coût annuel de 250 000 euros", "un volume mensuel de 2 To".
+/// Other nouns are left alone ("le rapport annuel de 40 pages" is no rate).
+const NOMS_DE_FLUX: &[&str] = &[
+    "cout",
+    "couts",
+    "budget",
+    "budgets",
+    "volume",
+    "volumes",
+    "trafic",
+    "montant",
+    "montants",
+    "depense",
+    "depenses",
+    "economie",
+    "economies",
+    "gain",
+    "gains",
+    "facture",
+    "loyer",
+    "abonnement",
+    "consommation",
+    "flux",
+    "frequentation",
+    "audience",
+];
+
 /// Period stated earlier in the clause: "Chaque année, 3 millions de…",
-/// "tous les jours, 500 agents…".
+/// "tous les jours, 500 agents…", "un coût annuel de 250 000 euros".
 fn periode_avant(t: &[Jeton], debut: usize, borne: usize) -> Option<&'static str> {
+    if debut >= borne + 3 && matches!(t[debut - 1].plie.as_str(), "de" | "d'") {
+        if let Some(q) = adj_periode(&t[debut - 2].plie) {
+            if NOMS_DE_FLUX.contains(&t[debut - 3].plie.as_str()) {
+                return Some(q);
+            }
+        }
+    }
     let bas = debut.saturating_sub(6).max(borne);
     for k in (bas..debut).rev() {
         let p = t[k].plie.as_str();
@@ -1797,6 +1832,10 @@ mod tests {
         ("Le budget du projet atteint 3 M€.", &[(3_000_000.0, None, "euro", None, "exact")]),
         ("Un budget de 2,5 Md€ a été engagé.", &[(2_500_000_000.0, None, "euro", None, "exact")]),
         ("Le coût annuel s'élève à 800 k€.", &[(800_000.0, None, "euro", None, "exact")]),
+        ("L’élasticité nous a permis de réduire de 35 % le coût d’hébergement, pour un coût annuel de 250 000 euros.",
+         &[(35.0, None, "pourcent", None, "exact"), (250_000.0, None, "euro", Some("an"), "exact")]),
+        ("Les sauvegardes représentent un volume mensuel d’environ 2 To.", &[(2e12, None, "octet", Some("mois"), "environ")]),
+        ("Le rapport annuel de 40 pages détaille les résultats.", &[(40.0, None, "page", None, "exact")]),
         ("L'entrepôt stocke 2 To de données.", &[(2e12, None, "octet", None, "exact")]),
         ("Chaque nuit, 500 Go sont sauvegardés.", &[(5e11, None, "octet", None, "exact")]),
         ("En 2024, 45 % des agents ont suivi une formation.", &[(45.0, None, "pourcent", None, "exact")]),

@@ -48,6 +48,36 @@ const THEMES: &[(&str, &[&str])] = &[
     ("impact_organisationnel", &["impact organisationnel", "organisation", "organisationnel"]),
 ];
 
+/// The "testimonial or not" signals of one candidate (see `document::retenir`).
+pub(crate) struct Signaux {
+    /// It carries a "Témoignage de …" line.
+    pub attribution: bool,
+    /// Questions: bold paragraphs or headings.
+    pub questions: usize,
+    /// Blocks that follow a question (answers).
+    pub reponses: usize,
+}
+
+pub(crate) fn signaux(element: &ElementBrut) -> Signaux {
+    let mut s = Signaux { attribution: false, questions: 0, reponses: 0 };
+    for b in &element.blocs {
+        if est_attribution(&b.texte) {
+            s.attribution = true;
+        } else if est_question(b) {
+            s.questions += 1;
+        } else if s.questions > 0 {
+            s.reponses += 1;
+        }
+    }
+    s
+}
+
+/// A question is a bold paragraph or a heading (a bold list item is a
+/// list's lead-in, not a question).
+fn est_question(bloc: &crate::parse::Bloc) -> bool {
+    bloc.gras && bloc.genre != Genre::ElementListe || bloc.genre == Genre::Titre
+}
+
 pub(crate) fn theme(question: &str) -> &'static str {
     let q = forme_comparable(question);
     THEMES.iter().find(|(_, mots)| mots.iter().any(|m| q.contains(m))).map_or("autre", |(t, _)| t)
@@ -99,7 +129,7 @@ pub(crate) fn normaliser_element(
                     Some(bloc.texte.clone()),
                 );
             }
-        } else if bloc.gras && bloc.genre != Genre::ElementListe || bloc.genre == Genre::Titre {
+        } else if est_question(bloc) {
             paires.push((bloc.texte.clone(), Vec::new()));
         } else if let Some((_, lignes)) = paires.last_mut() {
             lignes.push(bloc.texte.clone());
@@ -193,7 +223,9 @@ pub(crate) fn normaliser_element(
             "Le témoignage n'a pas de ligne « Témoignage de … » : l'organisation n'est pas connue.".into(),
             None,
         ),
-        Some(a) => match ctx.refs.organisations.resoudre(a) {
+        // "Témoignage du ministère des Armées (?)": the draft's doubt is
+        // reported as a placeholder; the name is resolved without it.
+        Some(a) => match ctx.refs.organisations.resoudre(&sans_doute(a)) {
             Resolution::Trouvee(o) => {
                 organisation = Some(o.nom.clone());
                 organisation_sigle = o.sigle.clone();
@@ -212,7 +244,7 @@ pub(crate) fn normaliser_element(
                 ministere = ministere_de(o);
             }
             Resolution::Inconnue => {
-                let nom = nom_attribue(a);
+                let nom = nom_attribue(&sans_doute(a));
                 constats.ajouter(
                     Some(tid),
                     "organisation-inconnue",
@@ -336,6 +368,11 @@ pub(crate) fn normaliser_element(
     ex.indicateurs.extend(indicateurs);
     ex.qualifications.extend(quals);
     ex.mentions.extend(mentions);
+}
+
+/// The attribution without a draft's "(?)".
+fn sans_doute(attribution: &str) -> String {
+    attribution.replace("(?)", "").trim().to_string()
 }
 
 /// The ministry of an organisation; a ministry is its own.

@@ -1,7 +1,9 @@
 //! Jekyll front matter: splits the `---` block off a post and reads the keys
 //! the dataset uses (title, date, categories, tags, chapeau, published) into
 //! typed fields. Values are accepted in the shapes pages really use (a list
-//! or a single string, a scalar of any YAML type); the other keys are ignored.
+//! or a single string, a scalar of any YAML type); the other keys (`une`,
+//! `une-ou-diaporama`, `style`, keys with spaces…) are ignored whatever their
+//! shape. An invalid block is salvaged line by line (`recuperer`).
 //! YAML is read with serde-saphyr (maintained, no unsafe).
 
 use serde::Deserialize;
@@ -129,6 +131,38 @@ pub fn parse(yaml: &str) -> Result<FrontMatter, String> {
     })
 }
 
+/// What can be read from an invalid front matter, line by line: the
+/// top-level `title`, `date`, `chapeau`/`chapeau-text` and `published` written
+/// as plain one-line scalars. The page is still worth reading (its body is
+/// intact); `parse`'s error is reported beside this.
+pub fn recuperer(yaml: &str) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    for ligne in yaml.lines() {
+        if ligne.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        let Some((cle, valeur)) = ligne.split_once(':') else { continue };
+        let v = valeur.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|x| x.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+            .unwrap_or(v)
+            .trim();
+        if v.is_empty() || v.starts_with(['[', '{', '|', '>', '&', '*']) {
+            continue;
+        }
+        match cle.trim() {
+            "title" => fm.title = Some(v.to_string()),
+            "date" => fm.date = Some(v.to_string()),
+            "chapeau" | "chapeau-text" if fm.chapeau.is_none() => fm.chapeau = Some(v.to_string()),
+            "published" => fm.published = matches!(v, "true" | "false").then(|| v == "true"),
+            _ => {}
+        }
+    }
+    fm
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +199,25 @@ mod tests {
         assert_eq!(fm.categories, vec!["a", "b"]);
         assert_eq!(fm.tags, vec!["seul"]);
         assert!(parse("title: [unclosed\n").is_err());
+    }
+
+    #[test]
+    fn front_matter_as_found() {
+        // `une:` as a map, `une-ou-diaporama:` as a list, keys with spaces,
+        // a nested null, CSS in a block scalar: none of them is in the way.
+        let fm = parse("title: T\nune:\n  image: \"/a.jpg\"\n  alternative-textuelle: \nune-ou-diaporama:\n  image: /b.png\nField name:\n  Key 1:\nstyle: |-\n  .a { color: red; }\nchapeau: Vieux chapeau\n").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("T"));
+        assert_eq!(fm.chapeau.as_deref(), Some("Vieux chapeau"));
+        assert_eq!(fm.date, None);
+    }
+
+    #[test]
+    fn invalid_yaml_is_salvaged() {
+        let yaml = "title: \"Un titre\"\ndate: 2020-01-02 10:00:00 +01:00\ntags: [a, b\npublished: false\n";
+        assert!(parse(yaml).is_err());
+        let fm = recuperer(yaml);
+        assert_eq!(fm.title.as_deref(), Some("Un titre"));
+        assert_eq!(fm.date.as_deref(), Some("2020-01-02 10:00:00 +01:00"));
+        assert_eq!(fm.published, Some(false));
     }
 }

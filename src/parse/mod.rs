@@ -4,6 +4,7 @@
 //! in this module only. No normalisation here: texts are as written.
 
 pub mod frontmatter;
+pub mod kramdown;
 pub mod page;
 
-pub use page::{parse_page, Bloc, ElementBrut, Format, Genre, LienBrut, PageBrute};
+pub use page::{parse_page, Bloc, CitationBrute, Disposition, ElementBrut, Format, Genre, LienBrut, PageBrute};

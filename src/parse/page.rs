@@ -1,20 +1,36 @@
-//! One page → `PageBrute`: front matter, then the accordion items with their
-//! blocks of text (paragraphs, list items, headings; bold or not) and links,
-//! and the links outside the items. Markdown is rendered with pulldown-cmark
-//! (raw HTML passed through), then parsed once by html5ever, which repairs
-//! the broken nesting real pages have (an unclosed `<i>`, a `<div>` too many):
-//! that is why items are found as `div.accordion-item`, never through their
-//! wrappers, and why an item's walk stops at any item nested inside it.
+//! One page → `PageBrute`: front matter, then the raw testimonial candidates
+//! in every layout the site uses, with their blocks of text (paragraphs,
+//! list items, headings; bold or not) and links, plus what lies outside them
+//! (loose blocks, links, quotes). Markdown is rendered first (`kramdown`),
+//! then parsed once by html5ever, which repairs the broken nesting real
+//! pages have (an unclosed `<i>`, an accordion `<div>` never closed): that is
+//! why the page is read as one flat walk in document order, where items are
+//! recognised by their own class, never through their wrappers.
+//!
+//! Layouts (see `tests/fixtures/layouts/`):
+//! - accordion items `div.accordion-item` (title `.accordion-title`, a
+//!   `<button>` or a Foundation `<a>`; body `.accordion-content`);
+//! - Markdown sections: a `.lien-important` link naming the project, then
+//!   paragraphs, `####` questions and quoted answers, closed by a
+//!   "Témoignage de …" line (focus-sur-les-succes-du-cloud-public drafts);
+//! - quotes: `blockquote.citation` (+ `.auteur-citation`), plain blockquotes.
+//!
+//! On a rendered page only the article counts: `<article>`, `<main>` or
+//! `[role=main]` when there is one, and never a header, navigation, footer,
+//! sidebar, script or HTML comment.
 
 use super::frontmatter::{self, FrontMatter};
+use super::kramdown;
 use crate::normalise::texte::normaliser_espaces;
+use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::sync::LazyLock;
 
 /// How the source is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// A Jekyll post: front matter, then Markdown with HTML blocks.
+    #[default]
     Markdown,
     /// A rendered HTML page.
     Html,
@@ -54,48 +70,124 @@ pub struct LienBrut {
     pub texte: String,
 }
 
-/// One accordion item, as written.
+/// Which layout a candidate item comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// `div.accordion-item`.
+    Accordeon,
+    /// A Markdown section opened by a `.lien-important` link and closed by a
+    /// "Témoignage de …" line.
+    Section,
+}
+
+/// One testimonial candidate, as written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElementBrut {
-    /// `aria-controls` of the title, else the content's `id`.
+    /// Accordion: the content's `id`, else the title's `aria-controls` or
+    /// `href`. Section: none (the identifier comes from the title).
     pub id: Option<String>,
+    /// The title's `aria-controls` when it names another element than the
+    /// content's `id` (a copy-paste left-over: the button opens the content).
+    pub id_discordant: Option<String>,
     pub titre: String,
     pub blocs: Vec<Bloc>,
     pub liens: Vec<LienBrut>,
+    pub disposition: Disposition,
+}
+
+/// A quotation outside any item: `blockquote.citation` or a plain blockquote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitationBrute {
+    pub texte: String,
+    /// The `.auteur-citation` block that follows, when there is one.
+    pub auteur: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageBrute {
     pub format: Format,
     pub front: FrontMatter,
+    /// Whether the page opens with a `---` front matter block.
+    pub a_front_matter: bool,
     /// The YAML error, with its line in the file, when the front matter is invalid.
     pub erreur_front: Option<String>,
-    /// `h1`, `og:title` or `<title>` of a rendered page.
+    /// `h1` of the article, `og:title` or `<title>` of a rendered page.
     pub titre_html: Option<String>,
+    /// Publication date of a rendered page (`article:published_time`,
+    /// `<time datetime>`, a French date in a `date` element), as
+    /// `YYYY-MM-DD[Thh:mm:ss±hh:mm]`.
+    pub date_html: Option<String>,
+    /// `<meta name="description">` (or `og:description`) of a rendered page.
+    pub description_html: Option<String>,
+    /// Candidates of every layout, in page order.
     pub elements: Vec<ElementBrut>,
     pub liens_hors_elements: Vec<LienBrut>,
+    /// The page's text outside the candidates, in order.
+    pub blocs_hors_elements: Vec<Bloc>,
+    pub citations: Vec<CitationBrute>,
+    /// `.lien-important` links that no "Témoignage de …" line followed.
+    pub sections_ouvertes: Vec<LienBrut>,
 }
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
 
-static ITEM: LazyLock<Selector> = LazyLock::new(|| sel("div.accordion-item"));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel(".accordion-title"));
 static CONTENT: LazyLock<Selector> = LazyLock::new(|| sel(".accordion-content"));
-static ROOT: LazyLock<Selector> = LazyLock::new(|| sel("article, main, [role=main], body"));
+static ARTICLE: LazyLock<Selector> = LazyLock::new(|| sel("article"));
+static MAIN: LazyLock<Selector> = LazyLock::new(|| sel("main, [role=main]"));
+static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static OG_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("meta[property='og:title']"));
+static A_HREF: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 static TITLE_TAG: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta[content]"));
+static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
+static CLASSE_DATE: LazyLock<Selector> = LazyLock::new(|| sel("[class*=date], [class*=Date]"));
+
+/// "Témoignage de …" at the start of a block: what closes a Markdown section.
+/// The same signal `normalise` reads as the attribution line.
+static ATTRIBUTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*[«“\x22]?\s*t[ée]moignage\s+(?:d[eu]s?\b|d['’]|de\s+la\b|:)").unwrap());
+static DATE_FR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+(\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+        .unwrap()
+});
+static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?").unwrap());
 
 /// Elements whose content is never page text.
 fn ignore(name: &str) -> bool {
     matches!(name, "script" | "style" | "template" | "noscript" | "iframe" | "svg" | "head")
 }
 
-/// Elements outside the article on a rendered page.
-fn hors_article(name: &str) -> bool {
-    matches!(name, "header" | "nav" | "footer" | "aside")
+/// Elements around the article on a rendered page: by tag, by ARIA role, or
+/// (rendered pages only) by the class or id themes give them.
+fn hors_article(e: &ElementRef<'_>, format: Format) -> bool {
+    let v = e.value();
+    if matches!(v.name(), "header" | "nav" | "footer" | "aside") {
+        // An article's own header holds its title and date, not site chrome;
+        // it is kept out of the text all the same (it is not content).
+        return true;
+    }
+    if let Some(role) = v.attr("role") {
+        if matches!(role, "banner" | "navigation" | "contentinfo" | "complementary" | "search") {
+            return true;
+        }
+    }
+    if format == Format::Html {
+        const MOTS: &[&str] = &[
+            "header", "footer", "navbar", "nav", "menu", "breadcrumb", "fil-ariane", "skip-link", "skiplinks",
+            "cookie", "cookies", "banner", "sidebar", "share", "partage", "social", "newsletter",
+        ];
+        let motif = |s: &str| {
+            s.split(|c: char| c.is_whitespace() || c == '_')
+                .any(|t| MOTS.iter().any(|m| t.eq_ignore_ascii_case(m) || t.to_ascii_lowercase().starts_with(&format!("{m}-"))))
+        };
+        if v.attr("class").is_some_and(motif) || v.attr("id").is_some_and(motif) {
+            return true;
+        }
+    }
+    false
 }
 
 fn bloc_genre(name: &str) -> Option<Genre> {
@@ -104,13 +196,17 @@ fn bloc_genre(name: &str) -> Option<Genre> {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(Genre::Titre),
         "p" | "div" | "ul" | "ol" | "dl" | "blockquote" | "section" | "article" | "table" | "tr" | "td" | "th"
         | "thead" | "tbody" | "pre" | "figure" | "figcaption" | "hr" | "main" | "header" | "footer" | "nav"
-        | "aside" | "form" | "fieldset" | "details" | "summary" | "address" => Some(Genre::Paragraphe),
+        | "aside" | "form" | "fieldset" | "details" | "summary" | "address" | "button" => Some(Genre::Paragraphe),
         _ => None,
     }
 }
 
+fn a_classe(e: &ElementRef<'_>, classe: &str) -> bool {
+    e.value().classes().any(|c| c == classe)
+}
+
 fn est_element(e: &ElementRef<'_>) -> bool {
-    e.value().classes().any(|c| c == "accordion-item") && e.value().name() == "div"
+    a_classe(e, "accordion-item") && e.value().name() == "div"
 }
 
 /// Parses one page. Never fails: what cannot be read is reported in
@@ -120,50 +216,147 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
     let (front, erreur_front) = match split.yaml {
         Some(yaml) => match frontmatter::parse(yaml) {
             Ok(f) => (f, None),
-            // The front matter starts on line 2 of the file.
-            Err(e) => (FrontMatter::default(), Some(format!("{e} (le front matter commence à la ligne 2)"))),
+            // The front matter starts on line 2 of the file; what can be
+            // salvaged line by line (title, date…) still is.
+            Err(e) => (frontmatter::recuperer(yaml), Some(format!("{e} (le front matter commence à la ligne 2)"))),
         },
         None => (FrontMatter::default(), None),
     };
     let html = match format {
-        Format::Markdown => render_markdown(split.body),
+        Format::Markdown => kramdown::rendre(split.body),
         Format::Html => split.body.to_string(),
     };
     let doc = Html::parse_document(&html);
-    let root = doc.select(&ROOT).next().unwrap_or_else(|| doc.root_element());
-
-    let titre_html = match format {
-        Format::Markdown => None,
-        Format::Html => doc
-            .select(&H1)
-            .map(|h| texte_de(h))
-            .find(|t| !t.is_empty())
-            .or_else(|| {
-                doc.select(&OG_TITLE)
-                    .filter_map(|m| m.value().attr("content"))
-                    .map(normaliser_espaces)
-                    .find(|t| !t.is_empty())
-            })
-            .or_else(|| doc.select(&TITLE_TAG).map(|t| texte_de(t)).find(|t| !t.is_empty())),
+    let root = racine(&doc, format);
+    let (titre_html, date_html, description_html) = match format {
+        Format::Markdown => (None, None, None),
+        Format::Html => (titre_rendu(&doc, root), date_rendue(&doc, root), description_rendue(&doc)),
     };
 
-    let mut elements = Vec::new();
-    for item in root.select(&ITEM) {
-        elements.push(lire_element(item));
-    }
-    let mut liens_hors_elements = Vec::new();
-    collecter_liens_hors(root, &mut liens_hors_elements);
-
-    PageBrute { format, front, erreur_front, titre_html, elements, liens_hors_elements }
+    let mut plat = Walker { format, plat: true, ..Walker::default() };
+    plat.walk(root, false);
+    plat.flush();
+    let mut page = PageBrute {
+        format,
+        front,
+        a_front_matter: split.yaml.is_some(),
+        erreur_front,
+        titre_html,
+        date_html,
+        description_html,
+        elements: Vec::new(),
+        liens_hors_elements: Vec::new(),
+        blocs_hors_elements: Vec::new(),
+        citations: plat.citations,
+        sections_ouvertes: Vec::new(),
+    };
+    decouper(&mut page, plat.blocs, plat.liens, plat.marques, plat.items);
+    page
 }
 
-/// CommonMark → HTML, raw HTML passed through unchanged.
+/// A marker met during the flat walk, at a block index.
+enum Marque {
+    /// The accordion item with this index in `items`.
+    Item(usize),
+    /// A `.lien-important` block (its first link).
+    Important(LienBrut),
+}
+
+/// Cuts the flat walk into candidates: accordion items where they stand,
+/// Markdown sections from a `.lien-important` link to the "Témoignage de …"
+/// line that closes it. A section no attribution closes is not a candidate:
+/// its text stays outside (and is listed in `sections_ouvertes`).
+fn decouper(
+    page: &mut PageBrute,
+    blocs: Vec<Bloc>,
+    liens: Vec<(usize, LienBrut)>,
+    marques: Vec<(usize, Marque)>,
+    mut items: Vec<Option<ElementBrut>>,
+) {
+    struct Ouverte {
+        lien: LienBrut,
+        blocs: Vec<Bloc>,
+        liens: Vec<LienBrut>,
+    }
+    let mut ouverte: Option<Ouverte> = None;
+    let mut marques = marques.into_iter().peekable();
+    let mut liens = liens.into_iter().peekable();
+    let fermer_sans_attribution = |o: Ouverte, page: &mut PageBrute| {
+        page.sections_ouvertes.push(o.lien.clone());
+        page.liens_hors_elements.push(o.lien);
+        page.blocs_hors_elements.extend(o.blocs);
+        page.liens_hors_elements.extend(o.liens);
+    };
+    let n = blocs.len();
+    let mut blocs = blocs.into_iter();
+    for i in 0..=n {
+        // Markers and links that stand before block `i`.
+        while let Some((_, m)) = marques.next_if(|(at, _)| *at <= i) {
+            match m {
+                Marque::Item(n) => {
+                    if let Some(e) = items.get_mut(n).and_then(Option::take) {
+                        page.elements.push(e);
+                    }
+                }
+                Marque::Important(l) => {
+                    if let Some(o) = ouverte.take() {
+                        fermer_sans_attribution(o, page);
+                    }
+                    ouverte = Some(Ouverte { lien: l, blocs: Vec::new(), liens: Vec::new() });
+                }
+            }
+        }
+        while let Some((_, l)) = liens.next_if(|(at, _)| *at <= i) {
+            match ouverte.as_mut() {
+                Some(o) => o.liens.push(l),
+                None => page.liens_hors_elements.push(l),
+            }
+        }
+        let Some(bloc) = blocs.next() else { break };
+        match ouverte.as_mut() {
+            Some(o) => {
+                let fin = ATTRIBUTION.is_match(&bloc.texte);
+                o.blocs.push(bloc);
+                if fin {
+                    let o = ouverte.take().expect("open section");
+                    let mut liens_section = vec![o.lien.clone()];
+                    liens_section.extend(o.liens);
+                    page.elements.push(ElementBrut {
+                        id: None,
+                        id_discordant: None,
+                        titre: o.lien.texte.clone(),
+                        blocs: o.blocs,
+                        liens: liens_section,
+                        disposition: Disposition::Section,
+                    });
+                }
+            }
+            None => page.blocs_hors_elements.push(bloc),
+        }
+    }
+    // Links met after the last block belong to the open section or to the page.
+    for (_, l) in liens {
+        match ouverte.as_mut() {
+            Some(o) => o.liens.push(l),
+            None => page.liens_hors_elements.push(l),
+        }
+    }
+    for (_, m) in marques {
+        if let Marque::Item(n) = m {
+            if let Some(e) = items.get_mut(n).and_then(Option::take) {
+                page.elements.push(e);
+            }
+        }
+    }
+    if let Some(o) = ouverte.take() {
+        fermer_sans_attribution(o, page);
+    }
+}
+
+/// `render_markdown` as the seed code knew it: kept for callers and tests
+/// that render a post the way `parse_page` does.
 pub fn render_markdown(body: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let mut out = String::with_capacity(body.len() + body.len() / 4);
-    let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
-    html::push_html(&mut out, parser);
-    out
+    kramdown::rendre(body)
 }
 
 /// Selects within `item` but not inside an item nested in it.
@@ -173,22 +366,36 @@ fn first_own<'a>(item: ElementRef<'a>, selector: &Selector) -> Option<ElementRef
     })
 }
 
-fn lire_element(item: ElementRef<'_>) -> ElementBrut {
+fn lire_element(item: ElementRef<'_>, format: Format) -> ElementBrut {
     let title = first_own(item, &TITLE);
     let content = first_own(item, &CONTENT);
-    let id = title
-        .and_then(|t| t.value().attr("aria-controls"))
-        .or_else(|| content.and_then(|c| c.value().attr("id")))
-        .or_else(|| title.and_then(|t| t.value().attr("href")).map(|h| h.trim_start_matches('#')))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
+    let nettoyer = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let controle = title.and_then(|t| t.value().attr("aria-controls")).and_then(nettoyer);
+    let id_contenu = content.and_then(|c| c.value().attr("id")).and_then(nettoyer);
+    // The button opens the content: when its `aria-controls` names something
+    // else (`aria-controls="qui"` copied from item to item in the guichet
+    // pages and in draft @00fe889), the content's `id` is the item's name.
+    let id_discordant = match (&controle, &id_contenu) {
+        (Some(c), Some(i)) if c != i => Some(c.clone()),
+        _ => None,
+    };
+    let id = id_contenu
+        .or(controle)
+        .or_else(|| title.and_then(|t| t.value().attr("href")).map(|h| h.trim_start_matches('#')).and_then(nettoyer));
     let titre = title.map(texte_de).unwrap_or_default();
-    let mut walker = Walker::default();
+    let mut walker = Walker { format, ..Walker::default() };
     if let Some(c) = content {
         walker.walk(c, false);
         walker.flush();
     }
-    ElementBrut { id, titre, blocs: walker.blocs, liens: walker.liens }
+    ElementBrut {
+        id,
+        id_discordant,
+        titre,
+        blocs: walker.blocs,
+        liens: walker.liens.into_iter().map(|(_, l)| l).collect(),
+        disposition: Disposition::Accordeon,
+    }
 }
 
 /// Visible text of an element, whitespace collapsed.
@@ -214,11 +421,140 @@ fn push_text(e: ElementRef<'_>, out: &mut String) {
     }
 }
 
-/// Cuts an item's content into blocks.
+/// The article of a rendered page: the only `<article>` outside the page
+/// chrome, else `<main>`/`[role=main]`, else the longest `<article>`, else
+/// `<body>`. A Markdown post is its own article (its body).
+fn racine(doc: &Html, format: Format) -> ElementRef<'_> {
+    let libre = |e: &ElementRef<'_>| !e.ancestors().filter_map(ElementRef::wrap).any(|a| hors_article(&a, format));
+    let articles: Vec<ElementRef<'_>> = doc.select(&ARTICLE).filter(|e| libre(e) && !hors_article(e, format)).collect();
+    if articles.len() == 1 {
+        return articles[0];
+    }
+    if let Some(m) = doc.select(&MAIN).find(libre) {
+        return m;
+    }
+    if let Some(a) = articles.into_iter().max_by_key(|a| texte_de(*a).len()) {
+        return a;
+    }
+    doc.select(&BODY).next().unwrap_or_else(|| doc.root_element())
+}
+
+/// The title of a rendered page: the article's `h1` (its own `<header>`
+/// allowed), else `og:title`, else an `h1` outside the page chrome, else
+/// `<title>` without the site name after a ` | ` or ` – `.
+fn titre_rendu(doc: &Html, root: ElementRef<'_>) -> Option<String> {
+    let corps = root.value().name() == "body";
+    let chrome = |h: &ElementRef<'_>, permettre_header: bool| {
+        h.ancestors()
+            .filter_map(ElementRef::wrap)
+            .take_while(|a| a.id() != root.id())
+            .any(|a| hors_article(&a, Format::Html) && !(permettre_header && a.value().name() == "header"))
+    };
+    let h1_article = if corps {
+        None
+    } else {
+        root.select(&H1).filter(|h| !chrome(h, true)).map(texte_de).find(|t| !t.is_empty())
+    };
+    h1_article
+        .or_else(|| meta(doc, &["og:title", "twitter:title"]))
+        .or_else(|| root.select(&H1).filter(|h| !chrome(h, false)).map(texte_de).find(|t| !t.is_empty()))
+        .or_else(|| {
+            doc.select(&TITLE_TAG).map(texte_de).find(|t| !t.is_empty()).map(|t| {
+                match t.rfind(" | ").or_else(|| t.rfind(" – ")).or_else(|| t.rfind(" — ")) {
+                    Some(i) if i > 0 => t[..i].trim().to_string(),
+                    _ => t,
+                }
+            })
+        })
+}
+
+/// The `content` of the first `<meta>` whose `property`, `name` or
+/// `itemprop` is one of `noms` (case-insensitive), in the order of `noms`.
+fn meta(doc: &Html, noms: &[&str]) -> Option<String> {
+    noms.iter().find_map(|nom| {
+        doc.select(&META).find_map(|m| {
+            let v = m.value();
+            let cle = v.attr("property").or_else(|| v.attr("name")).or_else(|| v.attr("itemprop"))?;
+            if cle.eq_ignore_ascii_case(nom) {
+                Some(normaliser_espaces(v.attr("content")?)).filter(|c| !c.is_empty())
+            } else {
+                None
+            }
+        })
+    })
+}
+
+fn description_rendue(doc: &Html) -> Option<String> {
+    meta(doc, &["description", "og:description", "twitter:description"])
+}
+
+/// The publication date a rendered page states, most machine-readable first.
+fn date_rendue(doc: &Html, root: ElementRef<'_>) -> Option<String> {
+    let iso = |s: &str| -> Option<String> {
+        let c = DATE_ISO.captures(s)?;
+        let mut out = c[1].to_string();
+        if let Some(h) = c.get(2) {
+            out.push(' ');
+            out.push_str(h.as_str());
+            if let Some(z) = c.get(3) {
+                out.push(' ');
+                out.push_str(z.as_str());
+            }
+        }
+        Some(out)
+    };
+    if let Some(d) = meta(
+        doc,
+        &["article:published_time", "datePublished", "date", "dcterms.date", "DC.date", "dc.date.issued", "pubdate"],
+    )
+    .and_then(|m| iso(&m))
+    {
+        return Some(d);
+    }
+    let dans_racine = |s: &Selector| -> Vec<ElementRef<'_>> {
+        doc.select(s).filter(|e| e.ancestors().any(|a| a.id() == root.id()) || e.id() == root.id()).collect()
+    };
+    for t in dans_racine(&TIME).into_iter().chain(doc.select(&TIME)) {
+        if let Some(d) = t.value().attr("datetime").and_then(iso) {
+            return Some(d);
+        }
+        if let Some(d) = date_francaise(&texte_de(t)) {
+            return Some(d);
+        }
+    }
+    dans_racine(&CLASSE_DATE).into_iter().find_map(|e| date_francaise(&texte_de(e)))
+}
+
+/// "3 juillet 2024" or "03/07/2024" → `2024-07-03`.
+fn date_francaise(s: &str) -> Option<String> {
+    let c = DATE_FR.captures(s)?;
+    let (j, m, a) = if let Some(j) = c.get(1) {
+        let mois = crate::normalise::texte::sans_accents(&c[2].to_lowercase());
+        const MOIS: [&str; 12] = [
+            "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
+            "decembre",
+        ];
+        let m = MOIS.iter().position(|x| *x == mois)? + 1;
+        (j.as_str().parse::<u32>().ok()?, m as u32, c[3].parse::<i32>().ok()?)
+    } else {
+        (c[4].parse().ok()?, c[5].parse().ok()?, c[6].parse().ok()?)
+    };
+    chrono::NaiveDate::from_ymd_opt(a, m, j).map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Cuts content into blocks. In `plat` mode (the whole article) it also
+/// notes where accordion items, `.lien-important` links and quotes stand,
+/// and reads each item on its own.
 #[derive(Default)]
 struct Walker {
+    format: Format,
+    plat: bool,
     blocs: Vec<Bloc>,
-    liens: Vec<LienBrut>,
+    /// Each link with the index of the block it stands in.
+    liens: Vec<(usize, LienBrut)>,
+    marques: Vec<(usize, Marque)>,
+    items: Vec<Option<ElementBrut>>,
+    citations: Vec<CitationBrute>,
     texte: String,
     gras: usize,
     visibles: usize,
@@ -226,6 +562,10 @@ struct Walker {
 }
 
 impl Walker {
+    fn format(&self) -> Format {
+        self.format
+    }
+
     fn walk(&mut self, e: ElementRef<'_>, gras: bool) {
         for child in e.children() {
             match child.value() {
@@ -243,17 +583,58 @@ impl Walker {
                         continue;
                     }
                     let Some(c) = ElementRef::wrap(child) else { continue };
+                    if hors_article(&c, self.format()) {
+                        continue;
+                    }
                     if est_element(&c) {
+                        if self.plat {
+                            self.flush();
+                            self.item(c);
+                        }
                         continue;
                     }
                     if name == "br" {
                         self.texte.push(' ');
                         continue;
                     }
-                    if name == "a" {
-                        if let Some(href) = el.attr("href") {
-                            self.liens.push(LienBrut { href: href.trim().to_string(), texte: texte_de(c) });
+                    if self.plat && a_classe(&c, "lien-important") {
+                        self.flush();
+                        if let Some(a) = c.select(&A_HREF).next() {
+                            let l = LienBrut { href: a.value().attr("href").unwrap_or("").trim().to_string(), texte: texte_de(a) };
+                            self.marques.push((self.blocs.len(), Marque::Important(l)));
+                            // Further links of the block are links like any other.
+                            for a in c.select(&A_HREF).skip(1) {
+                                self.lien(a);
+                            }
+                        } else {
+                            self.walk(c, gras);
+                            self.flush();
                         }
+                        continue;
+                    }
+                    if self.plat && name == "blockquote" {
+                        if a_classe(&c, "auteur-citation") {
+                            let auteur = texte_de(c);
+                            match self.citations.last_mut() {
+                                Some(q) if q.auteur.is_none() => q.auteur = Some(auteur),
+                                _ => self.citations.push(CitationBrute { texte: String::new(), auteur: Some(auteur) }),
+                            }
+                            for a in c.select(&A_HREF) {
+                                self.lien(a);
+                            }
+                            continue;
+                        }
+                        self.citations.push(CitationBrute { texte: texte_de(c), auteur: None });
+                        if a_classe(&c, "citation") {
+                            for a in c.select(&A_HREF) {
+                                self.lien(a);
+                            }
+                            continue;
+                        }
+                        // A plain blockquote is also text of the page.
+                    }
+                    if name == "a" {
+                        self.lien(c);
                     }
                     let g = gras || matches!(name, "strong" | "b");
                     match bloc_genre(name) {
@@ -272,6 +653,24 @@ impl Walker {
         }
     }
 
+    fn lien(&mut self, a: ElementRef<'_>) {
+        if let Some(href) = a.value().attr("href") {
+            self.liens.push((self.blocs.len(), LienBrut { href: href.trim().to_string(), texte: texte_de(a) }));
+        }
+    }
+
+    /// An accordion item met in the flat walk: read on its own, with the
+    /// items nested in it after it (html5ever nests an item in the previous
+    /// one when a `</div>` is missing).
+    fn item(&mut self, c: ElementRef<'_>) {
+        let format = self.format();
+        for e in std::iter::once(c).chain(c.descendants().skip(1).filter_map(ElementRef::wrap).filter(est_element)) {
+            let n = self.items.len();
+            self.items.push(Some(lire_element(e, format)));
+            self.marques.push((self.blocs.len(), Marque::Item(n)));
+        }
+    }
+
     fn flush(&mut self) {
         let texte = normaliser_espaces(&self.texte);
         if !texte.is_empty() {
@@ -284,24 +683,6 @@ impl Walker {
         self.texte.clear();
         self.gras = 0;
         self.visibles = 0;
-    }
-}
-
-/// Links of the page outside any item, not in scripts, nor in a rendered
-/// page's header, navigation or footer.
-fn collecter_liens_hors(e: ElementRef<'_>, out: &mut Vec<LienBrut>) {
-    for child in e.children() {
-        let Some(c) = ElementRef::wrap(child) else { continue };
-        let name = c.value().name();
-        if ignore(name) || hors_article(name) || est_element(&c) {
-            continue;
-        }
-        if name == "a" {
-            if let Some(href) = c.value().attr("href") {
-                out.push(LienBrut { href: href.trim().to_string(), texte: texte_de(c) });
-            }
-        }
-        collecter_liens_hors(c, out);
     }
 }
 
@@ -356,5 +737,20 @@ mod tests {
         assert_eq!(page.front.title.as_deref(), Some("T"));
         assert_eq!(page.elements.len(), 1);
         assert_eq!(page.liens_hors_elements[0].href, "https://a.fr");
+    }
+}
+#[cfg(test)]
+mod debug_tmp {
+    #[test]
+    fn debug_00fe889() {
+        let t = std::fs::read_to_string("/work/shared/corpus/numerique-gouv/focus-sur-les-succes-du-cloud-public@00fe889.markdown").unwrap();
+        let p = super::parse_page(&t, super::Format::Markdown);
+        for e in &p.elements {
+            eprintln!("ELEMENT {:?} {:?}", e.id, e.titre);
+            for b in &e.blocs { eprintln!("   {:?} {}", b.genre, b.texte.chars().take(80).collect::<String>()); }
+        }
+        eprintln!("HORS {}", p.blocs_hors_elements.len());
+        for b in p.blocs_hors_elements.iter().take(10) { eprintln!("   {:?} {}", b.genre, b.texte.chars().take(80).collect::<String>()); }
+        eprintln!("OUVERTES {:?}", p.sections_ouvertes);
     }
 }

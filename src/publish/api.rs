@@ -30,13 +30,24 @@ pub enum Corps<'a> {
     Vide,
     Json(&'a Json),
     /// One multipart field `file`.
-    Fichier { nom: &'a str, type_mime: &'a str, octets: &'a [u8] },
+    Fichier {
+        nom: &'a str,
+        type_mime: &'a str,
+        octets: &'a [u8],
+    },
 }
 
 #[derive(Debug, Clone)]
 pub enum ErreurApi {
     /// The server answered with a status outside 2xx.
-    Http { methode: &'static str, chemin: String, statut: u16, message: String, erreurs: Option<Json>, essais: u32 },
+    Http {
+        methode: &'static str,
+        chemin: String,
+        statut: u16,
+        message: String,
+        erreurs: Option<Box<Json>>,
+        essais: u32,
+    },
     /// No answer: connection refused, DNS, timeout…
     Reseau { methode: &'static str, chemin: String, message: String, delai: bool, essais: u32 },
     /// A write was needed and `DATAGOUV_API_KEY` is not set.
@@ -56,7 +67,9 @@ impl ErreurApi {
     pub fn bloquante(&self) -> bool {
         match self {
             ErreurApi::Http { statut, chemin, .. } => {
-                matches!(statut, 401 | 403 | 410) || (*statut == 404 && !chemin.contains("/resources/")) || (300..400).contains(statut)
+                matches!(statut, 401 | 403 | 410)
+                    || (*statut == 404 && !chemin.contains("/resources/"))
+                    || (300..400).contains(statut)
             }
             ErreurApi::Reseau { .. } | ErreurApi::SansCle => true,
         }
@@ -84,7 +97,7 @@ impl fmt::Display for ErreurApi {
                 match statut {
                     400 => {
                         write!(f, "requête refusée par data.gouv.fr{detail}")?;
-                        if let Some(Json::Object(e)) = erreurs {
+                        if let Some(Json::Object(e)) = erreurs.as_deref() {
                             let champs: Vec<String> = e
                                 .iter()
                                 .map(|(k, v)| {
@@ -146,7 +159,13 @@ impl Client {
             .timeout_global(Some(delai))
             .user_agent(concat!("temoignages/", env!("CARGO_PKG_VERSION")))
             .build();
-        Client { agent: ureq::Agent::new_with_config(config), base: base.trim_end_matches('/').to_string(), cle, tentatives, attente }
+        Client {
+            agent: ureq::Agent::new_with_config(config),
+            base: base.trim_end_matches('/').to_string(),
+            cle,
+            tentatives,
+            attente,
+        }
     }
 
     pub fn a_une_cle(&self) -> bool {
@@ -239,7 +258,16 @@ impl Client {
             Ok(r) => r,
             Err(e) => {
                 let delai = matches!(e, ureq::Error::Timeout(_));
-                return Essai::Reessayer(ErreurApi::Reseau { methode: m, chemin: chemin.to_string(), message: e.to_string(), delai, essais: essai }, None);
+                return Essai::Reessayer(
+                    ErreurApi::Reseau {
+                        methode: m,
+                        chemin: chemin.to_string(),
+                        message: e.to_string(),
+                        delai,
+                        essais: essai,
+                    },
+                    None,
+                );
             }
         };
         let statut = reponse.status().as_u16();
@@ -253,11 +281,24 @@ impl Client {
             Ok(t) => t,
             Err(e) if (200..300).contains(&statut) => {
                 let delai = matches!(e, ureq::Error::Timeout(_));
-                return Essai::Reessayer(ErreurApi::Reseau { methode: m, chemin: chemin.to_string(), message: e.to_string(), delai, essais: essai }, None);
+                return Essai::Reessayer(
+                    ErreurApi::Reseau {
+                        methode: m,
+                        chemin: chemin.to_string(),
+                        message: e.to_string(),
+                        delai,
+                        essais: essai,
+                    },
+                    None,
+                );
             }
             Err(_) => String::new(),
         };
-        let json: Json = if texte.trim().is_empty() { Json::Null } else { serde_json::from_str(&texte).unwrap_or(Json::String(texte.clone())) };
+        let json: Json = if texte.trim().is_empty() {
+            Json::Null
+        } else {
+            serde_json::from_str(&texte).unwrap_or(Json::String(texte.clone()))
+        };
         if (200..300).contains(&statut) {
             return Essai::Fini(Ok(json));
         }
@@ -266,7 +307,7 @@ impl Client {
             Json::String(s) => s.chars().take(200).collect(),
             _ => String::new(),
         };
-        let erreurs = json.get("errors").cloned();
+        let erreurs = json.get("errors").cloned().map(Box::new);
         let e = ErreurApi::Http { methode: m, chemin: chemin.to_string(), statut, message, erreurs, essais: essai };
         if statut == 429 || statut >= 500 {
             Essai::Reessayer(e, retry_after)

@@ -78,7 +78,10 @@ impl Metadonnees {
                 bail!("tags : « {t} » doit compter de 3 à 96 caractères");
             }
         }
-        let date = |d: &str| d.len() == 10 && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        let date = |d: &str| {
+            d.len() == 10
+                && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+        };
         if let Some(c) = &self.temporal_coverage {
             if !date(&c.start) || c.end.as_deref().is_some_and(|e| !date(e)) {
                 bail!("temporal_coverage : dates AAAA-MM-JJ attendues");

@@ -108,9 +108,8 @@ pub fn fichiers(dossier: &Path) -> Result<Vec<FichierLocal>> {
     if !dossier.is_dir() {
         bail!("{} n'est pas un dossier (lancez d'abord `temoignages build`)", dossier.display());
     }
-    let descripteur = std::fs::read(dossier.join("datapackage.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Json>(&b).ok());
+    let descripteur =
+        std::fs::read(dossier.join("datapackage.json")).ok().and_then(|b| serde_json::from_slice::<Json>(&b).ok());
     let mut connus: HashMap<String, (String, String)> = HashMap::new();
     if let Some(Json::Array(rs)) = descripteur.as_ref().and_then(|d| d.get("resources")) {
         for r in rs {
@@ -132,7 +131,9 @@ pub fn fichiers(dossier: &Path) -> Result<Vec<FichierLocal>> {
         let disque = dossier.join(chemin);
         let (sha1, taille) = sha1_fichier(&disque).with_context(|| format!("lecture de {}", disque.display()))?;
         let nom = chemin.rsplit('/').next().unwrap_or(chemin);
-        let (genre, titre, description, schema) = if let Some(table) = chemin.strip_prefix("schemas/").and_then(|n| n.strip_suffix(".json")) {
+        let (genre, titre, description, schema) = if let Some(table) =
+            chemin.strip_prefix("schemas/").and_then(|n| n.strip_suffix(".json"))
+        {
             let titre_table = std::fs::read(&disque)
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
@@ -152,7 +153,12 @@ pub fn fichiers(dossier: &Path) -> Result<Vec<FichierLocal>> {
                 None,
             )
         } else if !chemin.contains('/') {
-            (Genre::Documentation, format!("Documentation ({nom})"), format!("Documentation du jeu de données (`{nom}`)."), None)
+            (
+                Genre::Documentation,
+                format!("Documentation ({nom})"),
+                format!("Documentation du jeu de données (`{nom}`)."),
+                None,
+            )
         } else {
             let (t, d) = connus.get(chemin.as_str()).cloned().unwrap_or_default();
             let schema = chemin
@@ -170,7 +176,10 @@ pub fn fichiers(dossier: &Path) -> Result<Vec<FichierLocal>> {
         sortie.push(FichierLocal { chemin: chemin.clone(), disque, taille, sha1, genre, titre, description, schema });
     }
     if sortie.is_empty() {
-        bail!("{} ne contient aucun fichier à publier (csv/, parquet/, json/, schemas/, datapackage.json)", dossier.display());
+        bail!(
+            "{} ne contient aucun fichier à publier (csv/, parquet/, json/, schemas/, datapackage.json)",
+            dossier.display()
+        );
     }
     Ok(sortie)
 }

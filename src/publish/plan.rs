@@ -171,12 +171,15 @@ pub fn sha1_distant(r: &Json) -> Option<&str> {
 pub fn apparier(locaux: &[FichierLocal], distantes: &[Json]) -> Vec<Option<usize>> {
     let mut prises = vec![false; distantes.len()];
     let mut res = vec![None; locaux.len()];
-    let regles: [&dyn Fn(&FichierLocal, &Json) -> bool; 3] = [
+    type Regle = dyn Fn(&FichierLocal, &Json) -> bool;
+    let regles: [&Regle; 3] = [
         &|f, r| r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).and_then(Json::as_str) == Some(f.chemin.as_str()),
         &|f, r| r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).is_none() && texte(r, "title") == f.titre,
         // An upload whose metadata update never happened: the server titled it with the file name.
         &|f, r| {
-            r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).is_none() && texte(r, "title") == f.nom() && sha1_distant(r) == Some(f.sha1.as_str())
+            r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).is_none()
+                && texte(r, "title") == f.nom()
+                && sha1_distant(r) == Some(f.sha1.as_str())
         },
     ];
     for regle in regles {
@@ -196,7 +199,8 @@ pub fn apparier(locaux: &[FichierLocal], distantes: &[Json]) -> Vec<Option<usize
 /// Decides what to do. `distant` is the dataset as `GET /datasets/{id}/`
 /// returns it, `None` when it is to be created.
 pub fn planifier(locaux: &[FichierLocal], m: &Metadonnees, distant: Option<&Json>) -> Plan {
-    let ressources: Vec<Json> = distant.and_then(|d| d.get("resources")).and_then(Json::as_array).cloned().unwrap_or_default();
+    let ressources: Vec<Json> =
+        distant.and_then(|d| d.get("resources")).and_then(Json::as_array).cloned().unwrap_or_default();
     let paires = apparier(locaux, &ressources);
     let mut lignes: Vec<LigneFichier> = Vec::new();
     // Schema URL of each `schemas/…` file once published; `None` while unknown (to be uploaded).
@@ -226,7 +230,8 @@ pub fn planifier(locaux: &[FichierLocal], m: &Metadonnees, distant: Option<&Json
         };
         lignes.push(LigneFichier { fichier: f.clone(), distante: r, contenu, champs });
     }
-    let orphelines = ressources.iter().enumerate().filter(|(j, _)| !paires.contains(&Some(*j))).map(|(_, r)| r.clone()).collect();
+    let orphelines =
+        ressources.iter().enumerate().filter(|(j, _)| !paires.contains(&Some(*j))).map(|(_, r)| r.clone()).collect();
     let meta = match distant {
         None => ActionMeta::Creer,
         Some(d) => {
@@ -258,7 +263,9 @@ impl Plan {
     pub fn lignes(&self) -> Vec<String> {
         let mut out = Vec::new();
         out.push(match &self.meta {
-            ActionMeta::Creer => format!("  {:<15} métadonnées (nouveau jeu de données, brouillon jusqu'à la fin de l'envoi)", "créer"),
+            ActionMeta::Creer => {
+                format!("  {:<15} métadonnées (nouveau jeu de données, brouillon jusqu'à la fin de l'envoi)", "créer")
+            }
             ActionMeta::MettreAJour(e) => format!("  {:<15} métadonnées : {}", "mettre à jour", e.join(", ")),
             ActionMeta::Laisser => format!("  {:<15} métadonnées", "laisser"),
         });
@@ -269,7 +276,8 @@ impl Plan {
                 Contenu::Creer => format!("  {:<15} {} ({} octets)", "créer", f.chemin, f.taille),
                 Contenu::Remplacer => {
                     let ancien = l.distante.as_ref().and_then(sha1_distant).unwrap_or("?");
-                    let mut s = format!("  {:<15} {} (sha1 {} → {})", "remplacer", f.chemin, court(ancien), court(&f.sha1));
+                    let mut s =
+                        format!("  {:<15} {} (sha1 {} → {})", "remplacer", f.chemin, court(ancien), court(&f.sha1));
                     if !l.champs.is_empty() {
                         s.push_str(&format!(", puis mettre à jour : {}", l.champs.join(", ")));
                     }
@@ -280,7 +288,12 @@ impl Plan {
             });
         }
         for r in &self.orphelines {
-            out.push(format!("  {:<15} « {} » ({}) : hors du dossier, laissée telle quelle", "ignorer", texte(r, "title"), texte(r, "id")));
+            out.push(format!(
+                "  {:<15} « {} » ({}) : hors du dossier, laissée telle quelle",
+                "ignorer",
+                texte(r, "title"),
+                texte(r, "id")
+            ));
         }
         let (c, r, u, k) = self.compte();
         out.push(format!("Bilan : {c} à créer, {r} à remplacer, {u} à mettre à jour, {k} à laisser."));

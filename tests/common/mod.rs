@@ -85,3 +85,47 @@ pub fn fichiers(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Rows of a Parquet file, each cell rendered as text the way the CSV
+/// writes it (dates `YYYY-MM-DD`, lists joined with `;`, missing = ""), read
+/// through the Arrow reader with the file's own types: a type mismatch
+/// panics.
+pub fn parquet_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    use arrow_array::{Array, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, StringArray};
+    use arrow_schema::DataType;
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let schema = batch.schema();
+        for i in 0..batch.num_rows() {
+            let mut row = std::collections::HashMap::new();
+            for (f, col) in schema.fields().iter().zip(batch.columns()) {
+                let v = if col.is_null(i) {
+                    String::new()
+                } else {
+                    match f.data_type() {
+                        DataType::Utf8 => col.as_any().downcast_ref::<StringArray>().unwrap().value(i).to_string(),
+                        DataType::Int64 => col.as_any().downcast_ref::<Int64Array>().unwrap().value(i).to_string(),
+                        DataType::Float64 => format!("{}", col.as_any().downcast_ref::<Float64Array>().unwrap().value(i)),
+                        DataType::Boolean => col.as_any().downcast_ref::<BooleanArray>().unwrap().value(i).to_string(),
+                        DataType::Date32 => {
+                            let d = col.as_any().downcast_ref::<Date32Array>().unwrap().value_as_date(i).unwrap();
+                            d.format("%Y-%m-%d").to_string()
+                        }
+                        DataType::List(_) => {
+                            let l = col.as_any().downcast_ref::<ListArray>().unwrap().value(i);
+                            let s = l.as_any().downcast_ref::<StringArray>().unwrap();
+                            (0..s.len()).map(|j| s.value(j).to_string()).collect::<Vec<_>>().join(";")
+                        }
+                        t => panic!("unexpected type {t}"),
+                    }
+                };
+                row.insert(f.name().clone(), v);
+            }
+            out.push(row);
+        }
+    }
+    out
+}

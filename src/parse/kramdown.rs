@@ -1,0 +1,110 @@
+//! What Jekyll does to a post before and beyond CommonMark, done just enough
+//! for the text to come out right: Liquid tags are resolved or dropped
+//! (`{% highlight %}` becomes a code fence, `{% comment %}` is removed, any
+//! other tag or `{{ output }}` disappears), and kramdown attribute lists are
+//! applied where they carry meaning (`{: .citation}` after a blockquote
+//! gives it its class) or dropped (`{:target="_blank"}`). Then pulldown-cmark
+//! renders the result. Text in, text out: no HTML parsing here.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// `{% comment %}…{% endcomment %}`: never shown by Jekyll.
+static LIQUID_COMMENTAIRE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}").unwrap());
+/// `{% highlight ruby %}` (2016-03-23-welcome-to-jekyll.md).
+static LIQUID_HIGHLIGHT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{%-?\s*highlight\s+([A-Za-z0-9_+\-]*)[^%]*-?%\}").unwrap());
+static LIQUID_FIN_HIGHLIGHT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{%-?\s*endhighlight\s*-?%\}").unwrap());
+/// Any other tag (`{% include … %}`, `{% raw %}`, `{% if %}`…) and any output
+/// (`{{ site.baseurl }}`): without the site's data there is nothing to print.
+static LIQUID_AUTRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)\{%.*?%\}|\{\{.*?\}\}").unwrap());
+/// A kramdown block attribute list on its own line: `{: .citation}`.
+static IAL_BLOC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}\{:\s*([^}]*)\}\s*$").unwrap());
+/// An inline attribute list after a span: `[texte](url){:target="_blank"}` (_pages/dinsic.md).
+static IAL_LIGNE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{:[^}\n]*\}").unwrap());
+static CLASSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.([A-Za-z][A-Za-z0-9_\-]*)").unwrap());
+
+/// Resolves Liquid and kramdown attribute lists in a post's body.
+pub fn pretraiter(body: &str) -> String {
+    let body = LIQUID_COMMENTAIRE.replace_all(body, "");
+    let body = LIQUID_HIGHLIGHT.replace_all(&body, "```$1");
+    let body = LIQUID_FIN_HIGHLIGHT.replace_all(&body, "```");
+    let body = LIQUID_AUTRE.replace_all(&body, "");
+    appliquer_ial(&body)
+}
+
+/// kramdown applies a block IAL to the block just before it. Only
+/// blockquotes matter here: `> citation` + `{: .citation}` /
+/// `{: .auteur-citation}` (le-gouvernement-annonce-sa-strategie-en-matiere-de-cloud)
+/// and `{: .lien-important}` (acc-eig5). The quoted lines are rewritten as
+/// an HTML `<blockquote class="…">` whose inside is still Markdown (blank
+/// lines around it, as CommonMark wants). Other IALs are dropped.
+fn appliquer_ial(body: &str) -> String {
+    let mut lignes: Vec<String> = Vec::new();
+    // Index of the first line of the current run of quoted lines, if any.
+    let mut debut_citation: Option<usize> = None;
+    for ligne in body.split_inclusive('\n') {
+        let nue = ligne.trim_end_matches(['\n', '\r']);
+        if let Some(c) = IAL_BLOC.captures(nue) {
+            let classes: Vec<&str> = CLASSE.captures_iter(&c[1]).map(|m| m.get(1).unwrap().as_str()).collect();
+            if let (Some(debut), false) = (debut_citation, classes.is_empty()) {
+                let dedans: Vec<String> = lignes.drain(debut..).map(|l| sans_chevron(&l)).collect();
+                lignes.push(format!("\n<blockquote class=\"{}\">\n\n", classes.join(" ")));
+                lignes.extend(dedans);
+                lignes.push("\n\n</blockquote>\n\n".into());
+            }
+            debut_citation = None;
+            continue;
+        }
+        if nue.trim().is_empty() {
+            debut_citation = None;
+        } else if nue.trim_start().starts_with('>') {
+            debut_citation.get_or_insert(lignes.len());
+        }
+        // A lazy continuation line stays in the quote run.
+        lignes.push(IAL_LIGNE.replace_all(ligne, "").into_owned());
+    }
+    lignes.concat()
+}
+
+/// `> texte` → `texte`; a lazy continuation line is kept as is.
+fn sans_chevron(ligne: &str) -> String {
+    let t = ligne.trim_start();
+    match t.strip_prefix('>') {
+        Some(r) => r.strip_prefix(' ').unwrap_or(r).to_string(),
+        None => ligne.to_string(),
+    }
+}
+
+/// CommonMark → HTML, raw HTML passed through unchanged, after `pretraiter`.
+pub fn rendre(body: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let source = pretraiter(body);
+    let mut out = String::with_capacity(source.len() + source.len() / 4);
+    let parser = Parser::new_ext(&source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    html::push_html(&mut out, parser);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn liquid_never_breaks_a_page() {
+        let html = rendre("Avant {{ site.url }}\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n\n{% include x.html %}{% comment %}caché{% endcomment %}Après {% if a %}\n");
+        assert!(html.contains("<code class=\"language-ruby\">puts 1"), "{html}");
+        assert!(!html.contains("{%") && !html.contains("{{") && !html.contains("caché"), "{html}");
+        // An unclosed tag is left as text rather than eating the page.
+        assert!(rendre("a {% oups\n\nb").contains("b"));
+    }
+
+    #[test]
+    fn kramdown_citation_classes() {
+        let html = rendre("> Une phrase.\n{: .citation}\n> **Une personne**, sa fonction\n{: .auteur-citation}\n\nSuite [lien](/x){:target=\"_blank\"}\n");
+        assert!(html.contains("<blockquote class=\"citation\">\n<p>Une phrase.</p>"), "{html}");
+        assert!(html.contains("<blockquote class=\"auteur-citation\">\n<p><strong>Une personne</strong>"), "{html}");
+        assert!(html.contains("<a href=\"/x\">lien</a></p>") && !html.contains("{:"), "{html}");
+    }
+}

@@ -1,0 +1,466 @@
+//! `temoignages publish`, run as users run it (the real binary, a fresh
+//! folder) against an in-process stand-in for the data.gouv.fr API that
+//! enforces its contract (`support/publish_standin.rs`).
+
+#[path = "support/publish_standin.rs"]
+mod standin;
+
+use serde_json::{json, Value as Json};
+use sha1::{Digest, Sha1};
+use standin::StandIn;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CLE: &str = "udata_cle-de-test-7f3a9c1e5b";
+const DATASET: &str = "65a1b2c3d4e5f60718293a4b";
+
+fn racine() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The dataset built from the seed page, as `temoignages build` writes it.
+fn jeu_construit(tmp: &Path) -> PathBuf {
+    let sortie = tmp.join("jeu");
+    let o = Command::new(env!("CARGO_BIN_EXE_temoignages"))
+        .current_dir(racine())
+        .args(["build", "input/pages/2024-07-03-cloud-temoignages.md", "--quiet", "--out"])
+        .arg(&sortie)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "build : {}", String::from_utf8_lossy(&o.stderr));
+    sortie
+}
+
+/// A tiny dataset folder: one table in every format, its schema, a descriptor.
+fn petit_jeu(tmp: &Path) -> PathBuf {
+    let d = tmp.join("petit");
+    for s in ["csv", "parquet", "json", "schemas"] {
+        std::fs::create_dir_all(d.join(s)).unwrap();
+    }
+    std::fs::write(d.join("csv/t.csv"), "a,b\n1,x\n").unwrap();
+    std::fs::write(d.join("parquet/t.parquet"), b"PAR1 pas vraiment du parquet PAR1").unwrap();
+    std::fs::write(d.join("json/t.json"), "{\"t\": [{\"a\": 1, \"b\": \"x\"}]}\n").unwrap();
+    std::fs::write(d.join("schemas/t.json"), "{\"title\": \"Table t\", \"fields\": []}\n").unwrap();
+    std::fs::write(
+        d.join("datapackage.json"),
+        "{\"resources\": [{\"path\": \"csv/t.csv\", \"title\": \"Table t (CSV)\", \"description\": \"La table t.\"}]}\n",
+    )
+    .unwrap();
+    d
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn publier(dir: &Path, base: &str, cle: Option<&str>, extra: &[&str]) -> Run {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_temoignages"));
+    c.current_dir(dir.parent().unwrap())
+        .arg("publish")
+        .arg(dir)
+        .args(["--api-url", base, "--timeout", "1", "--retries", "3", "--backoff-ms", "20"])
+        .args(extra)
+        .env_remove("DATAGOUV_API_KEY");
+    if !extra.contains(&"--metadata") {
+        c.arg("--metadata").arg(racine().join("input/dataset.toml"));
+    }
+    if let Some(k) = cle {
+        c.env("DATAGOUV_API_KEY", k);
+    }
+    let o: Output = c.output().unwrap();
+    let r = Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    for (nom, texte) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+        assert!(!texte.contains(CLE), "la clé apparaît sur {nom}");
+    }
+    r
+}
+
+fn sha1(p: &Path) -> String {
+    hex::encode(Sha1::digest(std::fs::read(p).unwrap()))
+}
+
+/// Every publishable file of `dir`, relative, sorted.
+fn fichiers(dir: &Path) -> Vec<String> {
+    let mut v = vec!["datapackage.json".to_string()];
+    for (s, ext) in [("csv", "csv"), ("parquet", "parquet"), ("json", "json"), ("schemas", "json")] {
+        for e in std::fs::read_dir(dir.join(s)).unwrap() {
+            let n = e.unwrap().file_name().to_string_lossy().into_owned();
+            if n.ends_with(ext) {
+                v.push(format!("{s}/{n}"));
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+fn ressource<'a>(d: &'a Json, chemin: &str) -> &'a Json {
+    d["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["extras"]["temoignages:chemin"] == json!(chemin))
+        .unwrap_or_else(|| panic!("pas de ressource pour {chemin}"))
+}
+
+#[test]
+fn publish_full_cycle_plan_apply_rerun_replace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = jeu_construit(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let locaux = fichiers(&dir);
+
+    // Plan: everything to create, the metadata to update, no write sent.
+    let plan = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(api.ecritures().is_empty(), "le plan a écrit : {:?}", api.ecritures());
+    assert!(plan.stdout.contains("métadonnées : title, description, license"), "{}", plan.stdout);
+    for f in &locaux {
+        assert!(
+            plan.stdout.lines().any(|l| l.contains("créer") && l.contains(f.as_str())),
+            "{f} absent du plan :\n{}",
+            plan.stdout
+        );
+    }
+    assert!(!tmp.path().join("publish-report.json").exists(), "un plan n'écrit pas de rapport sans --report");
+    let check = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--check"]);
+    assert_eq!(check.code, 1);
+    assert!(api.ecritures().is_empty());
+
+    // Apply: every file uploaded once, then titled, typed and linked to its schema.
+    let run = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let uploads = api.televersements();
+    assert_eq!(uploads.len(), locaux.len());
+    for f in &locaux {
+        let h = sha1(&dir.join(f));
+        assert_eq!(uploads.iter().filter(|a| a.fichier.as_ref().unwrap().1 == h).count(), 1, "{f} téléversé une fois");
+        assert!(uploads.iter().all(|a| a.chemin == format!("/api/1/datasets/{DATASET}/upload/")));
+    }
+    let d = api.dataset(DATASET);
+    assert_eq!(d["resources"].as_array().unwrap().len(), locaux.len());
+    assert_eq!(d["license"], "lov2");
+    assert_eq!(d["private"], false);
+    assert_eq!(d["spatial"], json!({ "zones": ["country:fr"], "granularity": "country" }));
+    let put_meta: Vec<_> =
+        api.ecritures().into_iter().filter(|a| a.chemin == format!("/api/1/datasets/{DATASET}/")).collect();
+    assert_eq!(put_meta.len(), 1);
+    let corps = put_meta[0].json.as_ref().unwrap();
+    assert_eq!(corps["private"], json!(false), "private explicite");
+    assert_eq!(corps["license"], "lov2");
+    assert!(corps["description"].as_str().unwrap().chars().count() > 100);
+    assert!(api.ecritures().iter().all(|a| a.cle.as_deref() == Some(CLE)), "X-API-KEY sur chaque écriture");
+    assert!(api.proteges_recus().is_empty(), "champs protégés envoyés : {:?}", api.proteges_recus());
+    for f in &locaux {
+        let r = ressource(&d, f);
+        let nom = f.rsplit('/').next().unwrap();
+        assert_ne!(r["title"], json!(nom), "{f} garde le titre par défaut");
+        assert_eq!(r["checksum"]["value"], json!(sha1(&dir.join(f))));
+        let attendu = if f.starts_with("schemas/") || f == "datapackage.json" { "documentation" } else { "main" };
+        assert_eq!(r["type"], attendu, "{f}");
+        if let Some(table) = f.strip_prefix("csv/").and_then(|n| n.strip_suffix(".csv")) {
+            let schema = ressource(&d, &format!("schemas/{table}.json"));
+            assert_eq!(r["schema"]["url"], schema["url"], "{f} pointe vers son schéma publié");
+        }
+    }
+    assert_eq!(ressource(&d, "csv/temoignages.csv")["title"], "Témoignages (CSV)");
+    let rapport: Json =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("publish-report.json")).unwrap()).unwrap();
+    assert!(!rapport.to_string().contains(CLE));
+    assert_eq!(rapport["dataset"]["id"], DATASET);
+    let rid = ressource(&d, "csv/temoignages.csv")["id"].clone();
+    let dans_rapport =
+        rapport["ressources"].as_array().unwrap().iter().find(|r| r["chemin"] == "csv/temoignages.csv").unwrap();
+    assert_eq!(dans_rapport["id"], rid);
+    assert!(dans_rapport["url"].as_str().unwrap().starts_with("http"));
+
+    // Rerun with no change: nothing written at all, and --check agrees.
+    let avant = api.ecritures().len();
+    let rerun = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(rerun.code, 0, "{}", rerun.stderr);
+    assert_eq!(api.ecritures().len(), avant, "{:?}", &api.ecritures()[avant..]);
+    assert!(
+        rerun.stdout.contains(&format!("0 créée(s), 0 remplacée(s), 0 mise(s) à jour, {} laissée(s)", locaux.len())),
+        "{}",
+        rerun.stdout
+    );
+    assert_eq!(publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--check"]).code, 0);
+
+    // One file changes: replaced in place, same resource id, nothing else uploaded.
+    let csv = dir.join("csv/temoignages.csv");
+    let mut texte = std::fs::read_to_string(&csv).unwrap();
+    texte = texte.replacen("Géoplateforme", "Géoplateforme (mise à jour)", 1);
+    std::fs::write(&csv, texte).unwrap();
+    let plan = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    assert!(
+        plan.stdout.lines().any(|l| l.contains("remplacer") && l.contains("csv/temoignages.csv")),
+        "{}",
+        plan.stdout
+    );
+    let n = api.televersements().len();
+    let change = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(change.code, 0, "{}", change.stderr);
+    let nouveaux = &api.televersements()[n..];
+    assert_eq!(nouveaux.len(), 1);
+    assert_eq!(nouveaux[0].chemin, format!("/api/1/datasets/{DATASET}/resources/{}/upload/", rid.as_str().unwrap()));
+    let d = api.dataset(DATASET);
+    assert_eq!(d["resources"].as_array().unwrap().len(), locaux.len(), "aucun doublon");
+    let r = ressource(&d, "csv/temoignages.csv");
+    assert_eq!(r["id"], rid);
+    assert_eq!(r["checksum"]["value"], json!(sha1(&csv)));
+    assert_eq!(r["title"], "Témoignages (CSV)", "titre rétabli après le remplacement");
+    assert!(api.proteges_recus().is_empty());
+}
+
+#[test]
+fn publish_create_makes_a_draft_then_publishes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    let plan = publier(&dir, &api.base, Some(CLE), &["--create"]);
+    assert_eq!(plan.code, 0);
+    assert!(api.journal().is_empty(), "un plan de création n'appelle pas l'API");
+    let run = publier(&dir, &api.base, Some(CLE), &["--create", "--apply"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let e = api.ecritures();
+    assert_eq!(e[0].chemin, "/api/1/datasets/");
+    assert_eq!(e[0].json.as_ref().unwrap()["private"], true);
+    let dernier = e.last().unwrap();
+    assert_eq!(dernier.json.as_ref().unwrap()["private"], false);
+    let etat = api.etat.lock().unwrap();
+    let (id, d) = etat.datasets.iter().next().unwrap();
+    assert_eq!(d["private"], false);
+    assert_eq!(d["resources"].as_array().unwrap().len(), 5);
+    assert!(run.stdout.contains(&format!("dataset = \"{id}\"")));
+}
+
+#[test]
+fn publish_apply_without_key_sends_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let r = publier(&dir, &api.base, None, &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("DATAGOUV_API_KEY"), "{}", r.stderr);
+    assert!(api.ecritures().is_empty());
+}
+
+#[test]
+fn publish_401_wrong_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let mauvaise = "udata_mauvaise-cle-0000";
+    let r = publier(&dir, &api.base, Some(mauvaise), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("401") && r.stderr.contains("clé API refusée") && r.stderr.contains("DATAGOUV_API_KEY"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(mauvaise) && !r.stdout.contains(mauvaise));
+    assert!(api.dataset(DATASET)["resources"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn publish_403_forbidden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    api.panne("POST", "/upload/", 403, json!({ "message": "Forbidden" }), 0, 1);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("accès refusé"), "{}", r.stderr);
+}
+
+#[test]
+fn publish_404_unknown_dataset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", "000000000000000000000000", "--apply"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("404") && r.stderr.contains("introuvable"), "{}", r.stderr);
+    assert!(api.ecritures().is_empty());
+}
+
+#[test]
+fn publish_410_deleted_dataset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    api.supprimer(DATASET);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("410") && r.stderr.contains("supprimé") && r.stderr.contains("--create"), "{}", r.stderr);
+}
+
+#[test]
+fn publish_400_shows_the_errors_dict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
+        .unwrap()
+        .replace("license = \"lov2\"", "license = \"licence-inconnue\"");
+    let fichier = tmp.path().join("dataset.toml");
+    std::fs::write(&fichier, meta).unwrap();
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let r = publier(
+        &dir,
+        &api.base,
+        Some(CLE),
+        &["--dataset", DATASET, "--apply", "--metadata", fichier.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "les fichiers sont partis, les métadonnées non : {}", r.stderr);
+    assert!(
+        r.stderr.contains("400") && r.stderr.contains("champs en erreur : license : Choix invalide"),
+        "{}",
+        r.stderr
+    );
+    let rapport: Json =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("publish-report.json")).unwrap()).unwrap();
+    assert_eq!(rapport["dataset"]["statut"], "echec");
+    assert_eq!(rapport["bilan"]["code_sortie"], 1);
+}
+
+#[test]
+fn publish_413_too_large_other_files_go_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    api.panne("POST", "/upload/", 413, json!({ "message": "Request Entity Too Large" }), 0, 1);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("413") && r.stderr.contains("trop volumineux"), "{}", r.stderr);
+    assert_eq!(api.dataset(DATASET)["resources"].as_array().unwrap().len(), 4, "les autres fichiers sont publiés");
+    // The next run sends only the missing file.
+    let n = api.televersements().len();
+    assert_eq!(publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]).code, 0);
+    assert_eq!(api.televersements().len(), n + 1);
+}
+
+#[test]
+fn publish_415_html_documentation_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    std::fs::write(dir.join("index.html"), "<html><body>Documentation</body></html>\n").unwrap();
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("index.html") && r.stderr.contains("415") && r.stderr.contains("type de fichier refusé"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn publish_documentation_file_is_a_documentation_resource() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    std::fs::write(dir.join("documentation.md"), "# Documentation\n").unwrap();
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    assert_eq!(publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]).code, 0);
+    let d = api.dataset(DATASET);
+    assert_eq!(ressource(&d, "documentation.md")["type"], "documentation");
+    assert_eq!(ressource(&d, "csv/t.csv")["schema"]["url"], ressource(&d, "schemas/t.json")["url"]);
+}
+
+#[test]
+fn publish_423_locked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.panne("POST", "/datasets/", 423, json!({ "message": "Creation of new content is currently disabled" }), 0, 1);
+    let r = publier(&dir, &api.base, Some(CLE), &["--create", "--apply"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("423") && r.stderr.contains("anti-spam"), "{}", r.stderr);
+}
+
+#[test]
+fn publish_429_then_success() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    api.panne("GET", "/datasets/", 429, json!({ "message": "Too many requests" }), 0, 2);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("réponse 429, nouvel essai"), "{}", r.stderr);
+    assert_eq!(api.televersements().len(), 5);
+}
+
+#[test]
+fn publish_500_then_success() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    api.panne("POST", "/upload/", 503, json!({ "message": "Service Unavailable" }), 0, 2);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("réponse 503, nouvel essai"), "{}", r.stderr);
+    assert_eq!(api.dataset(DATASET)["resources"].as_array().unwrap().len(), 5, "pas de doublon");
+}
+
+#[test]
+fn publish_500_persistent_fails_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    api.panne("POST", "/upload/", 500, json!({ "message": "Internal error" }), 0, 4);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("erreur du serveur, toujours en échec après 4 essai(s)"), "{}", r.stderr);
+}
+
+#[test]
+fn publish_timeout_then_success() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    // The stand-in answers after 2.5 s; the client waits 1 s, then retries.
+    api.panne("GET", "/datasets/", 0, Json::Null, 2500, 1);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("délai dépassé, nouvel essai"), "{}", r.stderr);
+}
+
+#[test]
+fn publish_network_down_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let r = publier(&dir, &format!("http://127.0.0.1:{port}/api/1"), Some(CLE), &["--dataset", DATASET]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("erreur réseau"), "{}", r.stderr);
+}
+
+#[test]
+fn publish_without_dataset_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    let r = publier(&dir, &api.base, Some(CLE), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--create"), "{}", r.stderr);
+    assert!(api.journal().is_empty());
+}
