@@ -29,9 +29,12 @@ pub enum Command {
         /// Folder holding organisations.csv and mentions.csv [default: input/referentiels if present, else the built-in copies].
         #[arg(long, value_name = "DIR")]
         referentiels: Option<PathBuf>,
-        /// Print nothing but errors.
+        /// Print nothing but errors (no progress bar, no summary).
         #[arg(long, short)]
         quiet: bool,
+        /// Threads extracting pages [default: all cores]. The output is the same whatever N.
+        #[arg(long, short, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Check a dataset folder against its datapackage.json and Table Schemas.
     Validate {

@@ -15,6 +15,8 @@ pub struct BuildConfig {
     /// `None`: use the tables built into the tool.
     pub referentiels: Option<PathBuf>,
     pub quiet: bool,
+    /// Threads extracting pages; the output does not depend on it.
+    pub jobs: usize,
 }
 
 impl BuildConfig {
@@ -23,12 +25,22 @@ impl BuildConfig {
         sortie: Option<PathBuf>,
         referentiels: Option<PathBuf>,
         quiet: bool,
+        jobs_demandes: Option<usize>,
     ) -> Self {
         let entrees = if entrees.is_empty() { vec![PathBuf::from(ENTREE_PAR_DEFAUT)] } else { entrees };
         let referentiels = referentiels.or_else(|| {
             let p = PathBuf::from(REFERENTIELS_PAR_DEFAUT);
             p.is_dir().then_some(p)
         });
-        BuildConfig { entrees, sortie: sortie.unwrap_or_else(|| PathBuf::from(SORTIE_PAR_DEFAUT)), referentiels, quiet }
+        let jobs = jobs_demandes
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        BuildConfig {
+            entrees,
+            sortie: sortie.unwrap_or_else(|| PathBuf::from(SORTIE_PAR_DEFAUT)),
+            referentiels,
+            quiet,
+            jobs,
+        }
     }
 }

@@ -17,8 +17,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Build { inputs, out, referentiels, quiet } => {
-            cmd::build::run(&BuildConfig::resoudre(inputs, Some(out), referentiels, quiet))
+        Command::Build { inputs, out, referentiels, quiet, jobs } => {
+            cmd::build::run(&BuildConfig::resoudre(inputs, Some(out), referentiels, quiet, jobs))
         }
         Command::Validate { dir } => cmd::validate::run(&dir),
         Command::Schemas { dir } => cmd::schemas::run(&dir),

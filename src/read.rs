@@ -86,7 +86,8 @@ fn identifiant_url(u: &str) -> String {
         Some(i) if i > 0 => &segment[..i],
         _ => segment,
     };
-    let decode: String = url::form_urlencoded::parse(stem.as_bytes()).map(|(k, _)| k.into_owned()).next().unwrap_or_default();
+    let decode: String =
+        url::form_urlencoded::parse(stem.as_bytes()).map(|(k, _)| k.into_owned()).next().unwrap_or_default();
     let mut id = plier_identifiant(&decode);
     if id.is_empty() {
         id = plier_identifiant(parsed.host_str().unwrap_or(""));
@@ -227,7 +228,9 @@ pub const LIMITES: Limites = Limites { delai: Duration::from_secs(30), taille_ma
 pub fn lire(entree: &Entree) -> Result<Lu, String> {
     match &entree.url {
         Some(u) => telecharger(u, &LIMITES),
-        None => std::fs::read(&entree.chemin).map(|octets| Lu { octets, type_contenu: None }).map_err(|e| e.to_string()),
+        None => {
+            std::fs::read(&entree.chemin).map(|octets| Lu { octets, type_contenu: None }).map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -296,8 +299,10 @@ pub struct Decodage {
 }
 
 static META_CHARSET: LazyLock<RegexOctets> = LazyLock::new(|| {
-    RegexOctets::new(r#"(?i)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)|<\?xml\s[^>]*?encoding\s*=\s*["']([a-z0-9_.:\-]+)"#)
-        .unwrap()
+    RegexOctets::new(
+        r#"(?i)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)|<\?xml\s[^>]*?encoding\s*=\s*["']([a-z0-9_.:\-]+)"#,
+    )
+    .unwrap()
 });
 
 /// The charset a page declares: the HTTP header's, else the first
@@ -346,7 +351,11 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
     let texte = if let Some((enc, n)) = Encoding::for_bom(octets) {
         let (t, erreurs) = enc.decode_without_bom_handling(&octets[n..]);
         if erreurs {
-            constats.push(("encodage-invalide", Severite::Erreur, format!("{} : octets invalides en {} ; remplacés par U+FFFD", entree.relatif, enc.name())));
+            constats.push((
+                "encodage-invalide",
+                Severite::Erreur,
+                format!("{} : octets invalides en {} ; remplacés par U+FFFD", entree.relatif, enc.name()),
+            ));
         }
         t.into_owned()
     } else {
@@ -357,7 +366,10 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
                 constats.push((
                     "encodage-inconnu",
                     Severite::Avertissement,
-                    format!("{} : le jeu de caractères déclaré « {d} » est inconnu ; la page est lue comme UTF-8", entree.relatif),
+                    format!(
+                        "{} : le jeu de caractères déclaré « {d} » est inconnu ; la page est lue comme UTF-8",
+                        entree.relatif
+                    ),
                 ));
             }
             e
@@ -366,10 +378,14 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
             // The declaration is honoured, except when the bytes prove the
             // page was re-saved as UTF-8 (the replacement-free UTF-8 decode
             // of non-ASCII bytes is not a coincidence in practice).
-            Some(enc) if enc != UTF_8 && !(std::str::from_utf8(octets).is_ok() && !octets.is_ascii()) => {
+            Some(enc) if enc != UTF_8 && (octets.is_ascii() || std::str::from_utf8(octets).is_err()) => {
                 let (t, _, erreurs) = enc.decode(octets);
                 if erreurs {
-                    constats.push(("encodage-invalide", Severite::Erreur, format!("{} : octets invalides en {} ; remplacés par U+FFFD", entree.relatif, enc.name())));
+                    constats.push((
+                        "encodage-invalide",
+                        Severite::Erreur,
+                        format!("{} : octets invalides en {} ; remplacés par U+FFFD", entree.relatif, enc.name()),
+                    ));
                 }
                 t.into_owned()
             }
@@ -377,7 +393,11 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
                 constats.push((
                     "encodage-contradictoire",
                     Severite::Avertissement,
-                    format!("{} : la page déclare {} mais ses octets sont de l'UTF-8 ; elle est lue comme UTF-8", entree.relatif, enc.name()),
+                    format!(
+                        "{} : la page déclare {} mais ses octets sont de l'UTF-8 ; elle est lue comme UTF-8",
+                        entree.relatif,
+                        enc.name()
+                    ),
                 ));
                 String::from_utf8(octets.to_vec()).unwrap_or_default()
             }
@@ -387,7 +407,11 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
                     constats.push((
                         "encodage-invalide",
                         Severite::Erreur,
-                        format!("{} : octets non UTF-8 à partir de l'octet {} ; remplacés par U+FFFD", entree.relatif, e.valid_up_to()),
+                        format!(
+                            "{} : octets non UTF-8 à partir de l'octet {} ; remplacés par U+FFFD",
+                            entree.relatif,
+                            e.valid_up_to()
+                        ),
                     ));
                     String::from_utf8_lossy(octets).into_owned()
                 }
@@ -408,9 +432,8 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
 
 /// Whether the bytes hold at least one well-formed multi-byte UTF-8 sequence.
 fn a_du_multioctet(octets: &[u8]) -> bool {
-    octets.windows(2).any(|w| {
-        (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1])
-    }) && String::from_utf8_lossy(octets).chars().any(|c| c as u32 > 0x7F && c != '\u{fffd}')
+    octets.windows(2).any(|w| (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
+        && String::from_utf8_lossy(octets).chars().any(|c| c as u32 > 0x7F && c != '\u{fffd}')
 }
 
 #[cfg(test)]
@@ -464,14 +487,20 @@ mod tests {
         assert!(d.constats.is_empty());
         assert_eq!(d.format, Format::Html);
         // ISO-8859-1 is read as windows-1252, as browsers do.
-        let d = decoder(&e("p.html"), &lu(b"<html><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">\xE9"));
+        let d = decoder(
+            &e("p.html"),
+            &lu(b"<html><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">\xE9"),
+        );
         assert!(d.texte.ends_with('é'));
         // A page re-saved as UTF-8 that kept its old declaration.
         let d = decoder(&e("p.html"), &lu("<html><meta charset=windows-1252>été".as_bytes()));
         assert!(d.texte.ends_with("été"));
         assert_eq!(d.constats[0].0, "encodage-contradictoire");
         // The HTTP header wins over the page.
-        let l = Lu { octets: b"<html><meta charset=utf-8>\xE9".to_vec(), type_contenu: Some("text/html; charset=iso-8859-1".into()) };
+        let l = Lu {
+            octets: b"<html><meta charset=utf-8>\xE9".to_vec(),
+            type_contenu: Some("text/html; charset=iso-8859-1".into()),
+        };
         assert!(decoder(&e("p"), &l).texte.ends_with('é'));
     }
 

@@ -150,10 +150,47 @@ fn chemin_sur(p: &str) -> bool {
     !p.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// What is kept of a CSV table once read: only hashed keys, so memory does
+/// not grow with the text of the corpus.
+#[derive(Default)]
 struct TableLue {
-    /// Column name → values, in row order.
-    colonnes: HashMap<String, Vec<String>>,
     lignes: usize,
+    /// For each column list another table references: the keys present.
+    references: HashMap<Vec<String>, HashSet<u128>>,
+    /// For each foreign key of this table: (line, hashed key) of each row
+    /// whose key is not empty.
+    etrangeres: Vec<Vec<(usize, u128)>>,
+}
+
+/// A 128-bit fingerprint of a key (two SipHash passes with different
+/// prefixes): collisions are out of reach for the sizes at hand.
+fn empreinte_cle(parts: &[&str]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0u8.hash(&mut a);
+    1u8.hash(&mut b);
+    parts.hash(&mut a);
+    parts.hash(&mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// Size and SHA-256 of a file, read in a stream.
+fn taille_et_empreinte(path: &Path) -> std::io::Result<(u64, String)> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((n, hex::encode(h.finalize())))
 }
 
 /// Validates a dataset folder; an empty list means it is valid.
@@ -181,6 +218,24 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
     // (table, its file, key columns, referenced table, referenced columns)
     type Cle = (String, String, Vec<String>, String, Vec<String>);
     let mut fks: Vec<Cle> = Vec::new();
+    // The column lists other tables reference, known before any table is
+    // read, so each table is read once and only their keys are kept.
+    let mut besoins: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for r in &resources {
+        let schema = r
+            .get("schema")
+            .and_then(Json::as_str)
+            .filter(|p| chemin_sur(p))
+            .and_then(|p| std::fs::read(dir.join(p)).ok())
+            .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
+            .and_then(|j| lire_schema(&j).ok());
+        for (_, rt, rf) in schema.iter().flat_map(|s| &s.foreign_keys) {
+            let v = besoins.entry(rt.clone()).or_default();
+            if !v.contains(rf) {
+                v.push(rf.clone());
+            }
+        }
+    }
     let mut parquets: Vec<(String, String, SchemaLu)> = Vec::new();
     for r in &resources {
         let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
@@ -198,27 +253,20 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
             c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
             continue;
         }
-        let bytes = match std::fs::read(dir.join(path)) {
-            Ok(b) => b,
+        let (taille, hex) = match taille_et_empreinte(&dir.join(path)) {
+            Ok(x) => x,
             Err(e) => {
                 c(path, None, None, "fichier-absent", format!("illisible : {e}"));
                 continue;
             }
         };
         if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
-            if n != bytes.len() as u64 {
-                c(
-                    path,
-                    None,
-                    None,
-                    "taille-differente",
-                    format!("{} octets, le descripteur en annonce {n}", bytes.len()),
-                );
+            if n != taille {
+                c(path, None, None, "taille-differente", format!("{taille} octets, le descripteur en annonce {n}"));
             }
         }
         match r.get("hash").and_then(Json::as_str) {
             Some(h) => {
-                let hex = hex::encode(Sha256::digest(&bytes));
                 match h.strip_prefix("sha256:") {
                     Some(want) if want == hex => {}
                     Some(want) => c(
@@ -263,7 +311,7 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
         };
         match format {
             Some("csv") => {
-                let lue = valider_csv(path, &bytes, &schema, &mut c);
+                let lue = valider_csv(dir, path, &schema, besoins.get(&name).map_or(&[][..], |v| v), &mut c);
                 for (fields, rt, rf) in &schema.foreign_keys {
                     fks.push((name.clone(), path.to_string(), fields.clone(), rt.clone(), rf.clone()));
                 }
@@ -275,26 +323,23 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
     }
     // Foreign keys, once every table is read. A row whose key cells are all
     // empty references nothing (Table Schema's rule for null keys).
+    let mut rangs: HashMap<String, usize> = HashMap::new();
     for (name, path, fields, rt, rf) in &fks {
-        let (Some(t), Some(r)) = (tables.get(name), tables.get(rt)) else {
+        let k = rangs.entry(name.clone()).or_insert(0);
+        let rang = *k;
+        *k += 1;
+        let (Some(t), Some(cles)) = (tables.get(name), tables.get(rt).and_then(|r| r.references.get(rf))) else {
             c(path, None, None, "cle-etrangere-invalide", format!("table référencée « {rt} » absente"));
             continue;
         };
-        let cles: HashSet<Vec<&str>> = (0..r.lignes)
-            .map(|i| rf.iter().map(|f| r.colonnes.get(f).map_or("", |v| v[i].as_str())).collect())
-            .collect();
-        for i in 0..t.lignes {
-            let k: Vec<&str> = fields.iter().map(|f| t.colonnes.get(f).map_or("", |v| v[i].as_str())).collect();
-            if k.iter().all(|s| s.is_empty()) {
-                continue;
-            }
-            if !cles.contains(&k) {
+        for (ligne, h) in t.etrangeres.get(rang).into_iter().flatten() {
+            if !cles.contains(h) {
                 c(
                     path,
-                    Some(i + 2),
+                    Some(*ligne),
                     Some(&fields.join(",")),
                     "cle-etrangere-orpheline",
-                    format!("« {} » n'existe pas dans {rt}", k.join(",")),
+                    format!("la valeur de la ligne {ligne} n'existe pas dans {rt} ({})", rf.join(",")),
                 );
             }
         }
@@ -307,16 +352,25 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
 }
 
 fn valider_csv(
+    dir: &Path,
     path: &str,
-    bytes: &[u8],
     schema: &SchemaLu,
+    references: &[Vec<String>],
     c: &mut impl FnMut(&str, Option<usize>, Option<&str>, &'static str, String),
 ) -> TableLue {
-    let mut lue = TableLue { colonnes: HashMap::new(), lignes: 0 };
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
+    let mut lue = TableLue::default();
+    let file = match std::fs::File::open(dir.join(path)) {
+        Ok(f) => f,
+        Err(e) => {
+            c(path, None, None, "fichier-absent", e.to_string());
+            return lue;
+        }
+    };
+    let mut lecteur = std::io::BufReader::with_capacity(256 * 1024, file);
+    if std::io::BufRead::fill_buf(&mut lecteur).is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
         c(path, Some(1), None, "bom-present", "le fichier commence par un BOM".into());
     }
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(lecteur);
     let header: Vec<String> = match r.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
         Err(e) => {
@@ -335,21 +389,34 @@ fn valider_csv(
         );
         return lue;
     }
-    for f in &schema.champs {
-        lue.colonnes.insert(f.name.clone(), Vec::new());
+    let position = |noms: &[String]| -> Vec<usize> {
+        noms.iter().filter_map(|k| attendu.iter().position(|a| a == k)).collect()
+    };
+    let refs: Vec<(Vec<String>, Vec<usize>)> = references.iter().map(|r| (r.clone(), position(r))).collect();
+    let fks: Vec<Vec<usize>> = schema.foreign_keys.iter().map(|(f, _, _)| position(f)).collect();
+    lue.etrangeres = vec![Vec::new(); fks.len()];
+    for (noms, _) in &refs {
+        lue.references.insert(noms.clone(), HashSet::new());
     }
-    let mut uniques: Vec<HashSet<String>> = schema.champs.iter().map(|_| HashSet::new()).collect();
-    let mut cles: HashSet<Vec<String>> = HashSet::new();
-    let pk: Vec<usize> = schema.primary_key.iter().filter_map(|k| attendu.iter().position(|a| a == k)).collect();
-    for (i, rec) in r.records().enumerate() {
-        let ligne = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
+    let mut uniques: Vec<HashSet<u128>> = schema.champs.iter().map(|_| HashSet::new()).collect();
+    let mut cles: HashSet<u128> = HashSet::new();
+    let pk = position(&schema.primary_key);
+    let mut rec = csv::StringRecord::new();
+    let mut ligne = 1;
+    loop {
+        ligne += 1;
+        match r.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 c(path, Some(ligne), None, "csv-illisible", e.to_string());
+                // An I/O or UTF-8 error does not move the reader forward.
+                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    break;
+                }
                 continue;
             }
-        };
+        }
         if rec.len() != attendu.len() {
             c(
                 path,
@@ -365,7 +432,7 @@ fn valider_csv(
             if let Some((code, msg)) = verifier_cellule(champ, cell) {
                 c(path, Some(ligne), Some(&champ.name), code, msg);
             }
-            if champ.unique && !cell.is_empty() && !uniques[j].insert(cell.to_string()) {
+            if champ.unique && !cell.is_empty() && !uniques[j].insert(empreinte_cle(&[cell])) {
                 c(
                     path,
                     Some(ligne),
@@ -374,11 +441,15 @@ fn valider_csv(
                     format!("« {cell} » apparaît plusieurs fois"),
                 );
             }
-            lue.colonnes.get_mut(&champ.name).expect("column").push(cell.to_string());
         }
+        let cle = |idx: &[usize]| -> (bool, u128) {
+            let parts: Vec<&str> = idx.iter().map(|&j| &rec[j]).collect();
+            (parts.iter().all(|p| p.is_empty()), empreinte_cle(&parts))
+        };
         if !pk.is_empty() {
-            let k: Vec<String> = pk.iter().map(|&j| rec[j].to_string()).collect();
-            if !cles.insert(k.clone()) {
+            let (_, h) = cle(&pk);
+            if !cles.insert(h) {
+                let k: Vec<&str> = pk.iter().map(|&j| &rec[j]).collect();
                 c(
                     path,
                     Some(ligne),
@@ -386,6 +457,18 @@ fn valider_csv(
                     "cle-primaire-dupliquee",
                     format!("la clé « {} » apparaît plusieurs fois", k.join(",")),
                 );
+            }
+        }
+        for (noms, idx) in &refs {
+            let (vide, h) = cle(idx);
+            if !vide {
+                lue.references.get_mut(noms).expect("reference").insert(h);
+            }
+        }
+        for (n, idx) in fks.iter().enumerate() {
+            let (vide, h) = cle(idx);
+            if !vide {
+                lue.etrangeres[n].push((ligne, h));
             }
         }
         lue.lignes += 1;

@@ -203,3 +203,22 @@ fn build_flags_duplicate_item_ids_missing_attribution_and_empty_answers() {
     }
     assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
 }
+
+#[test]
+fn build_output_is_the_same_whatever_the_number_of_threads() {
+    let wd = Workdir::new();
+    let seed = std::fs::read_to_string(racine().join(SEED)).unwrap();
+    // Enough pages for several batches, each a little different.
+    for i in 0..40 {
+        let page = seed.replace("plus de 1700 membres", &format!("plus de {} membres", 1700 + i));
+        wd.write(&format!("p/2024-07-{:02}-copie-{i}.md", 1 + i % 28), page);
+    }
+    for (jobs, out) in [("1", "un"), ("3", "trois")] {
+        let o = wd.run(&["build", "p", "--out", out, "--jobs", jobs, "--quiet"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "--quiet prints nothing: {}", stdout(&o));
+    }
+    let un = fichiers(&wd.path("un"));
+    assert!(un == fichiers(&wd.path("trois")), "--jobs 1 and --jobs 3 differ");
+    assert_eq!(wd.csv("un/csv/temoignages.csv").len(), 400);
+}

@@ -51,7 +51,8 @@ impl Seed {
     fn has(&self, item: &str, valeur: &str, unite: &str, periode: &str, qualificatif: Option<&str>) {
         let all = self.indicateurs(item);
         assert!(
-            all.iter().any(|(v, u, p, q)| v == valeur && u == unite && p == periode && qualificatif.is_none_or(|x| x == q)),
+            all.iter()
+                .any(|(v, u, p, q)| v == valeur && u == unite && p == periode && qualificatif.is_none_or(|x| x == q)),
             "{item}: no {valeur} {unite}/{periode} {qualificatif:?} in {all:?}"
         );
     }
@@ -63,7 +64,11 @@ impl Seed {
             .collect()
     }
     fn mentions(&self, item: &str, categorie: &str) -> Vec<String> {
-        self.men.iter().filter(|r| r["temoignage"] == id(item) && r["categorie"] == categorie).map(|r| r["nom"].clone()).collect()
+        self.men
+            .iter()
+            .filter(|r| r["temoignage"] == id(item) && r["categorie"] == categorie)
+            .map(|r| r["nom"].clone())
+            .collect()
     }
 }
 
@@ -102,7 +107,13 @@ fn seed_visioconferences() {
     assert_eq!(t["qualifications"], "");
     assert_eq!(s.mentions("visioconferences", "logiciel"), ["BigBlueButton"]);
     assert_eq!(s.statut("visioconferences", "SecNumCloud"), [("non_retenue".to_string(), String::new())]);
-    for (v, u) in [("1200000", "agent"), ("850000", "enseignant"), ("12000000", "eleve"), ("1600000", "etudiant"), ("40", "pourcent")] {
+    for (v, u) in [
+        ("1200000", "agent"),
+        ("850000", "enseignant"),
+        ("12000000", "eleve"),
+        ("1600000", "etudiant"),
+        ("40", "pourcent"),
+    ] {
         s.has("visioconferences", v, u, "", None);
     }
     s.has("visioconferences", "3", "minute", "", Some("au_moins"));

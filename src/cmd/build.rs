@@ -26,61 +26,166 @@ fn referentiels(cfg: &BuildConfig) -> Result<Referentiels> {
     }
 }
 
-/// Reads and extracts every page; problems are reported on stderr.
-pub fn extraire(cfg: &BuildConfig, refs: &Referentiels) -> (Vec<Extraction>, usize, usize) {
+/// One page to extract, with what is decided before extraction (its
+/// identifier must not depend on the order pages finish in).
+struct Travail {
+    entree: read::Entree,
+    identifiant: String,
+    anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
+}
+
+/// Gives every page a unique document identifier, in input order.
+fn planifier(entrees: Vec<read::Entree>) -> Vec<Travail> {
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    entrees
+        .into_iter()
+        .map(|entree| {
+            let mut anomalies = Vec::new();
+            let mut identifiant = entree.identifiant();
+            let n = ids.entry(identifiant.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                let nouveau = format!("{identifiant}-{n}");
+                anomalies.push((
+                    "document-duplique",
+                    Severite::Avertissement,
+                    format!(
+                        "Un autre fichier porte déjà l'identifiant « {identifiant} » ; {} devient « {nouveau} ».",
+                        entree.relatif
+                    ),
+                    Some(entree.relatif.clone()),
+                ));
+                identifiant = nouveau;
+            }
+            Travail { entree, identifiant, anomalies }
+        })
+        .collect()
+}
+
+/// Reads, parses and normalises one page (pure but for the read).
+fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Extraction, u64), String> {
+    let lu = read::lire(&t.entree).map_err(|e| format!("{} : illisible : {e}", t.entree.chemin.display()))?;
+    let decodage = read::decoder(&t.entree, &lu);
+    let mut anomalies = t.anomalies.clone();
+    anomalies.extend(decodage.constats.into_iter().map(|(c, s, m)| (c, s, m, None)));
+    let source = Source {
+        identifiant: t.identifiant.clone(),
+        fichier_source: t.entree.relatif.clone(),
+        empreinte: format!("sha256:{}", hex::encode(Sha256::digest(&lu.octets))),
+        anomalies,
+    };
+    let page = parse::parse_page(&decodage.texte, decodage.format);
+    Ok((normalise::normaliser(&source, &page, refs), lu.octets.len() as u64))
+}
+
+/// Counts for the summary line.
+#[derive(Default)]
+struct Bilan {
+    lus: usize,
+    echecs: usize,
+    octets: u64,
+    comptes: [usize; 8],
+    erreurs: usize,
+}
+
+/// Pages handed to the thread pool at a time: enough to keep every core
+/// busy, few enough that memory does not grow with the corpus.
+const PAGES_PAR_LOT: usize = 32;
+
+/// Extracts every page on `jobs` threads and streams the records to the
+/// exporter in input order, so the output does not depend on `jobs`.
+fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Result<Bilan> {
     let (entrees, erreurs) = read::trouver(&cfg.entrees);
-    let mut echecs = 0;
+    let mut bilan = Bilan::default();
     for e in &erreurs {
         eprintln!("erreur : {} : {}", e.chemin, e.message);
-        echecs += 1;
+        bilan.echecs += 1;
     }
-    let mut extractions = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    for entree in &entrees {
-        let lu = match read::lire(entree) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("erreur : {} : illisible : {e}", entree.chemin.display());
-                echecs += 1;
-                continue;
+    if entrees.is_empty() {
+        return Ok(bilan);
+    }
+    let travaux = planifier(entrees);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.jobs).build().context("création des fils de calcul")?;
+    let barre = progression(cfg, travaux.len());
+    let debut = std::time::Instant::now();
+    let mut exporteur = Some(export::dossier::Exporteur::nouveau(tmp)?);
+    std::thread::scope(|scope| -> Result<()> {
+        // The writer runs beside the extraction of the next batch.
+        let (envoi, reception) = std::sync::mpsc::sync_channel::<Vec<Extraction>>(2);
+        let mut exp = exporteur.take().expect("exporter");
+        let ecrivain = scope.spawn(move || -> Result<export::dossier::Exporteur> {
+            for lot in reception {
+                for ex in &lot {
+                    exp.ajouter(ex)?;
+                }
             }
-        };
-        let bytes = &lu.octets;
-        let decodage = read::decoder(entree, &lu);
-        let texte = decodage.texte;
-        let mut anomalies: Vec<_> = decodage.constats.into_iter().map(|(c, s, m)| (c, s, m, None)).collect();
-        let mut identifiant = entree.identifiant();
-        let n = ids.entry(identifiant.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            let nouveau = format!("{identifiant}-{n}");
-            anomalies.push((
-                "document-duplique",
-                Severite::Avertissement,
-                format!(
-                    "Un autre fichier porte déjà l'identifiant « {identifiant} » ; {} devient « {nouveau} ».",
-                    entree.relatif
-                ),
-                Some(entree.relatif.clone()),
-            ));
-            identifiant = nouveau;
+            Ok(exp)
+        });
+        for lot in travaux.chunks(PAGES_PAR_LOT.max(cfg.jobs * 8)) {
+            let resultats: Vec<_> = pool.install(|| {
+                use rayon::prelude::*;
+                lot.par_iter().map(|t| traiter(t, refs)).collect()
+            });
+            let mut extractions = Vec::with_capacity(resultats.len());
+            for (t, r) in lot.iter().zip(resultats) {
+                match r {
+                    Err(message) => {
+                        eprintln!("erreur : {message}");
+                        bilan.echecs += 1;
+                    }
+                    Ok((ex, octets)) => {
+                        bilan.lus += 1;
+                        bilan.octets += octets;
+                        for (i, rows) in ex.rows().iter().enumerate() {
+                            bilan.comptes[i] += rows.len();
+                        }
+                        for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
+                            if let Some(b) = &barre {
+                                b.suspend(|| {
+                                    eprintln!("erreur : {} : {} : {}", t.entree.chemin.display(), a.code, a.message)
+                                });
+                            } else {
+                                eprintln!("erreur : {} : {} : {}", t.entree.chemin.display(), a.code, a.message);
+                            }
+                            bilan.echecs += 1;
+                            bilan.erreurs += 1;
+                        }
+                        extractions.push(ex);
+                    }
+                }
+            }
+            if let Some(b) = &barre {
+                b.inc(lot.len() as u64);
+                let s = debut.elapsed().as_secs_f64().max(1e-3);
+                b.set_message(format!("{:.1} Mo/s, {} anomalies", bilan.octets as f64 / 1e6 / s, bilan.comptes[7]));
+            }
+            if envoi.send(extractions).is_err() {
+                break; // the writer stopped on an error, reported below
+            }
         }
-        let source = Source {
-            identifiant,
-            fichier_source: entree.relatif.clone(),
-            empreinte: format!("sha256:{}", hex::encode(Sha256::digest(bytes))),
-            anomalies,
-        };
-        let page = parse::parse_page(&texte, decodage.format);
-        let ex = normalise::normaliser(&source, &page, refs);
-        for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
-            eprintln!("erreur : {} : {} : {}", entree.chemin.display(), a.code, a.message);
-            echecs += 1;
-        }
-        extractions.push(ex);
+        drop(envoi);
+        let exp = ecrivain.join().map_err(|_| anyhow::anyhow!("le fil d'écriture s'est arrêté"))??;
+        exporteur = Some(exp);
+        Ok(())
+    })?;
+    if let Some(b) = barre {
+        b.finish_and_clear();
     }
-    let lus = entrees.len();
-    (extractions, lus, echecs)
+    exporteur.expect("exporter").terminer()?;
+    Ok(bilan)
+}
+
+/// A progress bar on stderr for a terminal, never in a pipe or with --quiet.
+fn progression(cfg: &BuildConfig, total: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if cfg.quiet || !std::io::stderr().is_terminal() || total < 2 {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} fichiers  {msg}  [{elapsed}]") {
+        b.set_style(style);
+    }
+    Some(b)
 }
 
 /// The temporary folder a build writes into: a hidden sibling of DIR, on the
@@ -131,22 +236,24 @@ fn echanger(a: &Path, b: &Path) -> std::io::Result<()> {
 
 pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     let refs = referentiels(cfg)?;
-    let (extractions, lus, echecs) = extraire(cfg, &refs);
-    if lus == 0 {
+    let tmp = dossier_temporaire(&cfg.sortie)?;
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).with_context(|| format!("nettoyage de {}", tmp.display()))?;
+    }
+    let bilan = match extraire_et_ecrire(cfg, &refs, &tmp) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e.context(format!("{} laissé tel quel", cfg.sortie.display())));
+        }
+    };
+    if bilan.lus == 0 {
+        let _ = std::fs::remove_dir_all(&tmp);
         eprintln!(
             "erreur : aucune page à lire dans {}",
             cfg.entrees.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
         return Ok(Sortie::Impossible);
-    }
-    let tmp = dossier_temporaire(&cfg.sortie)?;
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).with_context(|| format!("nettoyage de {}", tmp.display()))?;
-    }
-    let ecrit = export::dossier::ecrire_dossier(&tmp, &extractions);
-    if let Err(e) = ecrit {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e.context(format!("{} laissé tel quel", cfg.sortie.display())));
     }
     let constats = validate::valider_dossier(&tmp);
     if !constats.is_empty() {
@@ -161,19 +268,20 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         return Err(e);
     }
     if !cfg.quiet {
-        let compte = |f: fn(&Extraction) -> usize| extractions.iter().map(f).sum::<usize>();
-        let anomalies = compte(|e| e.anomalies.len());
-        let erreurs = extractions.iter().flat_map(|e| &e.anomalies).filter(|a| a.severite == Severite::Erreur).count();
+        let c = bilan.comptes;
         crate::dire!(
-            "{lus} page(s) lue(s) → {} : {} témoignages, {} questions/réponses, {} indicateurs, {} qualifications, {} mentions, {} liens, {anomalies} anomalies ({erreurs} erreur(s))",
+            "{} page(s) lue(s) → {} : {} témoignages, {} questions/réponses, {} indicateurs, {} qualifications, {} mentions, {} liens, {} anomalies ({} erreur(s))",
+            bilan.lus,
             cfg.sortie.display(),
-            compte(|e| e.temoignages.len()),
-            compte(|e| e.questions_reponses.len()),
-            compte(|e| e.indicateurs.len()),
-            compte(|e| e.qualifications.len()),
-            compte(|e| e.mentions.len()),
-            compte(|e| e.liens.len()),
+            c[1],
+            c[2],
+            c[3],
+            c[4],
+            c[5],
+            c[6],
+            c[7],
+            bilan.erreurs,
         );
     }
-    Ok(if echecs > 0 { Sortie::Echec } else { Sortie::Succes })
+    Ok(if bilan.echecs > 0 { Sortie::Echec } else { Sortie::Succes })
 }

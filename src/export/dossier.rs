@@ -1,102 +1,212 @@
-//! Writes a whole dataset folder: `csv/`, `parquet/`, `json/`, `schemas/`
-//! and `datapackage.json` (with each file's size and SHA-256), into a folder
-//! the caller chose (`cmd::build` gives a temporary one, then swaps it in).
+//! Writes a whole dataset folder as documents arrive: `csv/`, `parquet/`,
+//! `json/`, `schemas/` and, once every file is closed, `datapackage.json`
+//! with each file's size and SHA-256. Rows are streamed: CSV rows are
+//! written at once, Parquet rows are buffered per table and flushed as
+//! record batches (bounded row groups), the JSON document is written one
+//! source document at a time. Nothing holds the whole corpus, so memory
+//! stays flat as the corpus grows. The caller chooses the folder
+//! (`cmd::build` gives a temporary one, then swaps it in).
 
 use super::schema::{self, Fichier};
-use crate::fields::TABLES;
+use crate::fields::{Table, TABLES};
 use crate::model::{Extraction, Row};
 use anyhow::{Context, Result};
+use parquet::arrow::ArrowWriter;
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-fn ecrire(dir: &Path, relatif: &str, bytes: &[u8]) -> Result<(u64, String)> {
+/// Rows buffered per table before they become one Parquet record batch.
+const LOT_PARQUET: usize = 4096;
+/// Row group bounds: they cap what the Parquet writer holds in memory on big
+/// corpora, whichever is reached first.
+const LIGNES_PAR_GROUPE: usize = 64 * 1024;
+const OCTETS_PAR_GROUPE: usize = 16 * 1024 * 1024;
+
+fn creer(dir: &Path, relatif: &str) -> Result<BufWriter<File>> {
     let path = dir.join(relatif);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("création de {}", parent.display()))?;
     }
-    std::fs::write(&path, bytes).with_context(|| format!("écriture de {}", path.display()))?;
-    Ok((bytes.len() as u64, hex::encode(Sha256::digest(bytes))))
+    let f = File::create(&path).with_context(|| format!("écriture de {}", path.display()))?;
+    Ok(BufWriter::with_capacity(256 * 1024, f))
+}
+
+/// Size and SHA-256 of a written file, read back in a stream.
+fn empreinte(path: &Path) -> Result<(u64, String)> {
+    let mut f = File::open(path).with_context(|| format!("lecture de {}", path.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((n, hex::encode(h.finalize())))
+}
+
+struct TableOuverte {
+    table: &'static Table,
+    csv: csv::Writer<BufWriter<File>>,
+    parquet: ArrowWriter<BufWriter<File>>,
+    tampon: Vec<Row>,
+}
+
+/// A dataset folder being written.
+pub struct Exporteur {
+    dir: PathBuf,
+    tables: Vec<TableOuverte>,
+    json: BufWriter<File>,
+    documents: usize,
+    sources: Vec<String>,
+}
+
+impl Exporteur {
+    /// Creates the folder's files and writes the schemas and headers.
+    pub fn nouveau(dir: &Path) -> Result<Self> {
+        let mut tables = Vec::new();
+        for table in TABLES {
+            let mut s = creer(dir, &format!("schemas/{}.json", table.name))?;
+            serde_json::to_writer_pretty(&mut s, &schema::table_schema(table))?;
+            s.write_all(b"\n")?;
+            s.flush()?;
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(creer(dir, &format!("csv/{}.csv", table.name))?);
+            csv.write_record(table.fields.iter().map(|f| f.name))?;
+            let props = super::parquet::properties_builder()
+                .set_max_row_group_row_count(Some(LIGNES_PAR_GROUPE))
+                .set_max_row_group_bytes(Some(OCTETS_PAR_GROUPE))
+                .build();
+            let parquet = ArrowWriter::try_new(
+                creer(dir, &format!("parquet/{}.parquet", table.name))?,
+                Arc::new(super::parquet::arrow_schema(table)),
+                Some(props),
+            )?;
+            tables.push(TableOuverte { table, csv, parquet, tampon: Vec::new() });
+        }
+        let mut json = creer(dir, "json/temoignages.json")?;
+        let mut meta = Map::new();
+        meta.insert("jeu_de_donnees".into(), json!(schema::DATASET_NAME));
+        meta.insert("version".into(), json!(schema::VERSION));
+        // The document is `{ meta…, "documents": [ … ] }`, pretty-printed;
+        // the array is written one element at a time by `ajouter`.
+        let tete = serde_json::to_string_pretty(&serde_json::Value::Object(meta))?;
+        let tete = tete.strip_suffix("\n}").unwrap_or(&tete);
+        write!(json, "{tete},\n  \"documents\": [")?;
+        Ok(Exporteur { dir: dir.to_path_buf(), tables, json, documents: 0, sources: Vec::new() })
+    }
+
+    /// Writes the rows of one source document.
+    pub fn ajouter(&mut self, ex: &Extraction) -> Result<()> {
+        for (t, rows) in self.tables.iter_mut().zip(ex.rows()) {
+            for row in &rows {
+                t.csv.write_record(row.0.iter().map(|v| super::cell_text(v).unwrap_or_default()))?;
+            }
+            t.tampon.extend(rows);
+            if t.tampon.len() >= LOT_PARQUET {
+                super::parquet::ecrire_lot(t.table, &t.tampon, &mut t.parquet)?;
+                t.tampon.clear();
+            }
+        }
+        let doc = super::json::document_objet(ex);
+        let texte = serde_json::to_string_pretty(&doc)?;
+        self.json.write_all(if self.documents == 0 { b"\n" } else { b",\n" })?;
+        for (i, ligne) in texte.lines().enumerate() {
+            if i > 0 {
+                self.json.write_all(b"\n")?;
+            }
+            write!(self.json, "    {ligne}")?;
+        }
+        self.documents += 1;
+        self.sources.push(match &ex.document.titre {
+            Some(t) => format!("{t} ({})", ex.document.fichier_source),
+            None => ex.document.fichier_source.clone(),
+        });
+        Ok(())
+    }
+
+    /// Closes every file and writes `datapackage.json`.
+    pub fn terminer(mut self) -> Result<()> {
+        self.json.write_all(if self.documents == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+        self.json.flush()?;
+        for t in &mut self.tables {
+            if !t.tampon.is_empty() {
+                super::parquet::ecrire_lot(t.table, &t.tampon, &mut t.parquet)?;
+                t.tampon.clear();
+            }
+            t.csv.flush()?;
+        }
+        let mut fichiers = Vec::new();
+        let mut parquets = Vec::new();
+        for t in self.tables {
+            let table = t.table;
+            drop(t.csv);
+            let mut w = t.parquet.into_inner()?;
+            w.flush()?;
+            let path = format!("csv/{}.csv", table.name);
+            let (bytes, sha256) = empreinte(&self.dir.join(&path))?;
+            fichiers.push(Fichier {
+                name: table.name.to_string(),
+                path,
+                format: "csv",
+                mediatype: "text/csv",
+                bytes,
+                sha256,
+                schema: Some(format!("schemas/{}.json", table.name)),
+                title: format!("{} (CSV)", table.title),
+                description: table.description.to_string(),
+            });
+            let path = format!("parquet/{}.parquet", table.name);
+            let (bytes, sha256) = empreinte(&self.dir.join(&path))?;
+            parquets.push(Fichier {
+                name: format!("{}-parquet", table.name),
+                path,
+                format: "parquet",
+                mediatype: "application/vnd.apache.parquet",
+                bytes,
+                sha256,
+                schema: None,
+                title: format!("{} (Parquet)", table.title),
+                description: format!("{} Mêmes colonnes que le CSV, typées.", table.description),
+            });
+        }
+        fichiers.extend(parquets);
+        let path = "json/temoignages.json".to_string();
+        let (bytes, sha256) = empreinte(&self.dir.join(&path))?;
+        fichiers.push(Fichier {
+            name: "temoignages-json".into(),
+            path,
+            format: "json",
+            mediatype: "application/json",
+            bytes,
+            sha256,
+            schema: None,
+            title: "Jeu complet (JSON imbriqué)".into(),
+            description:
+                "Un seul document : documents → témoignages → leurs lignes, mêmes noms et valeurs que les tables."
+                    .into(),
+        });
+        let mut dp = creer(&self.dir, "datapackage.json")?;
+        serde_json::to_writer_pretty(&mut dp, &schema::datapackage(&fichiers, &self.sources))?;
+        dp.write_all(b"\n")?;
+        dp.flush()?;
+        Ok(())
+    }
 }
 
 /// Writes every file of the dataset built from `extractions` into `dir`.
 pub fn ecrire_dossier(dir: &Path, extractions: &[Extraction]) -> Result<()> {
-    let mut tables: Vec<Vec<Row>> = vec![Vec::new(); TABLES.len()];
+    let mut e = Exporteur::nouveau(dir)?;
     for ex in extractions {
-        for (i, rows) in ex.rows().into_iter().enumerate() {
-            tables[i].extend(rows);
-        }
+        e.ajouter(ex)?;
     }
-    let mut fichiers = Vec::new();
-    for (table, rows) in TABLES.iter().zip(&tables) {
-        let schema_path = format!("schemas/{}.json", table.name);
-        let mut s = serde_json::to_vec_pretty(&schema::table_schema(table))?;
-        s.push(b'\n');
-        ecrire(dir, &schema_path, &s)?;
-
-        let mut buf = Vec::new();
-        super::csv::write(table, rows, &mut buf)?;
-        let path = format!("csv/{}.csv", table.name);
-        let (bytes, sha256) = ecrire(dir, &path, &buf)?;
-        fichiers.push(Fichier {
-            name: table.name.to_string(),
-            path,
-            format: "csv",
-            mediatype: "text/csv",
-            bytes,
-            sha256,
-            schema: Some(schema_path.clone()),
-            title: format!("{} (CSV)", table.title),
-            description: table.description.to_string(),
-        });
-    }
-    for (table, rows) in TABLES.iter().zip(&tables) {
-        let mut buf = Vec::new();
-        super::parquet::write(table, rows, &mut buf)?;
-        let path = format!("parquet/{}.parquet", table.name);
-        let (bytes, sha256) = ecrire(dir, &path, &buf)?;
-        fichiers.push(Fichier {
-            name: format!("{}-parquet", table.name),
-            path,
-            format: "parquet",
-            mediatype: "application/vnd.apache.parquet",
-            bytes,
-            sha256,
-            schema: None,
-            title: format!("{} (Parquet)", table.title),
-            description: format!("{} Mêmes colonnes que le CSV, typées.", table.description),
-        });
-    }
-    let mut meta = Map::new();
-    meta.insert("jeu_de_donnees".into(), json!(schema::DATASET_NAME));
-    meta.insert("version".into(), json!(schema::VERSION));
-    let doc = super::json::document(extractions, meta);
-    let mut buf = Vec::new();
-    super::json::write(&doc, &mut buf)?;
-    let path = "json/temoignages.json".to_string();
-    let (bytes, sha256) = ecrire(dir, &path, &buf)?;
-    fichiers.push(Fichier {
-        name: "temoignages-json".into(),
-        path,
-        format: "json",
-        mediatype: "application/json",
-        bytes,
-        sha256,
-        schema: None,
-        title: "Jeu complet (JSON imbriqué)".into(),
-        description: "Un seul document : documents → témoignages → leurs lignes, mêmes noms et valeurs que les tables."
-            .into(),
-    });
-
-    let sources: Vec<String> = extractions
-        .iter()
-        .map(|e| match &e.document.titre {
-            Some(t) => format!("{t} ({})", e.document.fichier_source),
-            None => e.document.fichier_source.clone(),
-        })
-        .collect();
-    let mut dp = serde_json::to_vec_pretty(&schema::datapackage(&fichiers, &sources))?;
-    dp.push(b'\n');
-    ecrire(dir, "datapackage.json", &dp)?;
-    Ok(())
+    e.terminer()
 }

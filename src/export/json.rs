@@ -42,8 +42,14 @@ fn children(table: &'static Table, rows: &[Row], col: &str, id: Option<&str>) ->
 
 /// The whole dataset as one JSON value.
 pub fn document(extractions: &[Extraction], meta: Map<String, Json>) -> Json {
-    let mut docs = Vec::new();
-    for ex in extractions {
+    let mut root = meta;
+    root.insert("documents".into(), Json::Array(extractions.iter().map(document_objet).collect()));
+    Json::Object(root)
+}
+
+/// One source document with its testimonials and their rows.
+pub fn document_objet(ex: &Extraction) -> Json {
+    {
         let [d, t, qr, ind, qual, men, liens, anom] = ex.rows();
         let mut doc = object(&fields::DOCUMENTS, &d[0]);
         let tid = fields::TEMOIGNAGES.index("identifiant");
@@ -63,11 +69,8 @@ pub fn document(extractions: &[Extraction], meta: Map<String, Json>) -> Json {
         doc.insert("temoignages".into(), Json::Array(temoignages));
         doc.insert("liens".into(), children(&fields::LIENS, &liens, "temoignage", None));
         doc.insert("anomalies".into(), children(&fields::ANOMALIES, &anom, "temoignage", None));
-        docs.push(Json::Object(doc));
+        Json::Object(doc)
     }
-    let mut root = meta;
-    root.insert("documents".into(), Json::Array(docs));
-    Json::Object(root)
 }
 
 pub fn write<W: Write>(doc: &Json, mut out: W) -> std::io::Result<()> {

@@ -12,7 +12,7 @@ use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesBuilder};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -74,11 +74,23 @@ fn column(kind: Kind, rows: &[Row], i: usize) -> ArrayRef {
     }
 }
 
-pub fn properties() -> WriterProperties {
+pub fn properties_builder() -> WriterPropertiesBuilder {
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .set_statistics_enabled(EnabledStatistics::Page)
-        .build()
+}
+
+pub fn properties() -> WriterProperties {
+    properties_builder().build()
+}
+
+/// Appends rows to an open writer as one record batch.
+pub fn ecrire_lot<W: Write + Send>(table: &Table, rows: &[Row], w: &mut ArrowWriter<W>) -> parquet::errors::Result<()> {
+    let schema = Arc::new(arrow_schema(table));
+    let columns = table.fields.iter().enumerate().map(|(i, f)| column(f.kind, rows, i)).collect::<Vec<_>>();
+    let batch =
+        RecordBatch::try_new(schema, columns).map_err(|e| parquet::errors::ParquetError::General(e.to_string()))?;
+    w.write(&batch)
 }
 
 pub fn write<W: Write + Send>(table: &Table, rows: &[Row], out: W) -> parquet::errors::Result<()> {

@@ -144,43 +144,91 @@ pub fn datapackage(fichiers: &[Fichier], sources: &[String]) -> Json {
     })
 }
 
-/// The data dictionary of every table, in Markdown (French), from the
-/// catalogue: `schemas/dictionnaire.md`.
-pub fn dictionnaire() -> String {
+/// How the files are written, in one French paragraph (inline Markdown):
+/// shared by the data dictionary, the documentation and the dataset page.
+pub const FORMATS_FICHIERS: &str = "CSV : UTF-8 sans BOM, virgule, guillemets `\"`, fins de ligne `\\n`, cellule vide = valeur absente, listes séparées par `;`. Parquet : types réels (date32, int64, float64, list<utf8>), compression zstd.";
+
+/// The headers of a data dictionary table, in the order of `DictionnaireTable::lignes`.
+pub const EN_TETES_DICTIONNAIRE: [&str; 5] = ["colonne", "type", "obligatoire", "description", "valeurs"];
+
+/// One table of the data dictionary, as texts in inline Markdown (code in
+/// backticks), so the Markdown and HTML renderings say the same thing.
+pub struct DictionnaireTable {
+    pub table: &'static Table,
+    /// "Clé primaire : …" then one "Clé étrangère : …" line per foreign key.
+    pub cles: Vec<String>,
+    /// One row per column, cells in `EN_TETES_DICTIONNAIRE` order.
+    pub lignes: Vec<[String; 5]>,
+}
+
+/// The data dictionary of every table, from the catalogue, in `TABLES` order.
+pub fn dictionnaire_tables() -> Vec<DictionnaireTable> {
+    crate::fields::TABLES
+        .iter()
+        .map(|&t| {
+            let mut cles = vec![format!("Clé primaire : `{}`.", t.primary_key.join("`, `"))];
+            for fk in t.foreign_keys {
+                cles.push(format!(
+                    "Clé étrangère : `{}` → `{}.{}`.",
+                    fk.fields.join("`, `"),
+                    fk.reference_table,
+                    fk.reference_fields.join(", ")
+                ));
+            }
+            let lignes = t
+                .fields
+                .iter()
+                .map(|f| {
+                    let vocab = if f.vocabulary.is_empty() {
+                        String::new()
+                    } else {
+                        format!("`{}`", f.vocabulary.join("`, `"))
+                    };
+                    [
+                        format!("`{}`", f.name),
+                        f.kind.table_schema_type().to_string(),
+                        if f.required { "oui" } else { "non" }.to_string(),
+                        f.description.to_string(),
+                        vocab,
+                    ]
+                })
+                .collect();
+            DictionnaireTable { table: t, cles, lignes }
+        })
+        .collect()
+}
+
+/// The tables of the data dictionary in Markdown, each under a heading of
+/// level `niveau` (2 in `dictionnaire.md`, deeper inside the documentation).
+pub fn dictionnaire_markdown(niveau: usize) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "# Dictionnaire des données — {DATASET_TITLE}\n");
-    let _ = writeln!(
-        s,
-        "Généré depuis le catalogue des colonnes (`src/fields.rs`) par `temoignages schemas` ; ne pas modifier à la main.\n"
-    );
-    let _ = writeln!(s, "CSV : UTF-8 sans BOM, virgule, guillemets `\"`, fins de ligne `\\n`, cellule vide = valeur absente, listes séparées par `;`. Parquet : types réels (date32, int64, float64, list<utf8>), compression zstd.\n");
-    for t in crate::fields::TABLES {
-        let _ = writeln!(s, "## `{}` — {}\n\n{}\n", t.name, t.title, t.description);
-        let _ = writeln!(s, "Clé primaire : `{}`.", t.primary_key.join("`, `"));
-        for fk in t.foreign_keys {
-            let _ = writeln!(
-                s,
-                "Clé étrangère : `{}` → `{}.{}`.",
-                fk.fields.join("`, `"),
-                fk.reference_table,
-                fk.reference_fields.join(", ")
-            );
+    let dieses = "#".repeat(niveau);
+    for d in dictionnaire_tables() {
+        let t = d.table;
+        let _ = writeln!(s, "{dieses} `{}` — {}\n\n{}\n", t.name, t.title, t.description);
+        for c in &d.cles {
+            let _ = writeln!(s, "{c}");
         }
-        let _ = writeln!(s, "\n| colonne | type | obligatoire | description | valeurs |\n|---|---|---|---|---|");
-        for f in t.fields {
-            let vocab = if f.vocabulary.is_empty() { String::new() } else { format!("`{}`", f.vocabulary.join("`, `")) };
-            let _ = writeln!(
-                s,
-                "| `{}` | {} | {} | {} | {} |",
-                f.name,
-                f.kind.table_schema_type(),
-                if f.required { "oui" } else { "non" },
-                f.description.replace('|', "\\|"),
-                vocab
-            );
+        let _ = writeln!(s, "\n| {} |\n|---|---|---|---|---|", EN_TETES_DICTIONNAIRE.join(" | "));
+        for l in &d.lignes {
+            let cells: Vec<String> = l.iter().map(|c| c.replace('|', "\\|")).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
         let _ = writeln!(s);
     }
+    s
+}
+
+/// The data dictionary of every table, in Markdown (French), from the
+/// catalogue: `schemas/dictionnaire.md`.
+pub fn dictionnaire() -> String {
+    let mut s = format!("# Dictionnaire des données — {DATASET_TITLE}\n\n");
+    s.push_str(
+        "Généré depuis le catalogue des colonnes (`src/fields.rs`) par `temoignages schemas` ; ne pas modifier à la main.\n\n",
+    );
+    s.push_str(FORMATS_FICHIERS);
+    s.push_str("\n\n");
+    s.push_str(&dictionnaire_markdown(2));
     s
 }

@@ -7,7 +7,7 @@ use super::temoignage::{normaliser_element, signaux, Contexte, Signaux};
 use super::texte::{normaliser_espaces, plier_identifiant};
 use super::Referentiels;
 use crate::model::{Anomalie, Document, Extraction, Lien, Severite};
-use crate::parse::{Bloc, Disposition, ElementBrut, Format, Genre, LienBrut, PageBrute};
+use crate::parse::{Disposition, ElementBrut, Format, Genre, LienBrut, PageBrute};
 use chrono::NaiveDate;
 use regex::Regex;
 use std::collections::HashMap;
@@ -153,7 +153,12 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     let mut vus: HashMap<String, usize> = HashMap::new();
     let mut liens: Vec<(Option<String>, &LienBrut)> = Vec::new();
     let retenus = retenir(page, &mut constats);
-    let mut deja: Vec<(&str, &[Bloc], String)> = Vec::new();
+    // Repeats are compared on their letters and digits only: the second
+    // DILE copy of draft @00fe889 adds literal `**` and quotes to the first.
+    let empreinte = |e: &ElementBrut| -> String {
+        e.blocs.iter().flat_map(|b| b.texte.chars()).filter(|c| c.is_alphanumeric()).collect()
+    };
+    let mut deja: Vec<(&str, String, String)> = Vec::new();
     for (i, element) in retenus.iter().enumerate() {
         let rang = i as i64 + 1;
         let mut id = element.id.as_deref().map(plier_identifiant).unwrap_or_default();
@@ -202,22 +207,31 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
             id = unique;
         }
         let tid = format!("{doc_id}--{id}");
-        if let Some((_, _, autre)) = deja.iter().find(|(t, b, _)| *t == element.titre && *b == element.blocs.as_slice()) {
+        let texte = empreinte(element);
+        if let Some((_, _, autre)) = deja.iter().find(|(t, b, _)| *t == element.titre && *b == texte) {
             constats.ajouter(
                 Some(&tid),
                 "temoignage-repete",
                 Severite::Avertissement,
-                format!("Le témoignage « {} » reprend mot pour mot un témoignage précédent de la page ({autre}).", element.titre),
+                format!(
+                    "Le témoignage « {} » reprend mot pour mot un témoignage précédent de la page ({autre}).",
+                    element.titre
+                ),
                 Some(element.titre.clone()),
             );
         }
-        deja.push((element.titre.as_str(), element.blocs.as_slice(), tid.clone()));
+        deja.push((element.titre.as_str(), texte, tid.clone()));
         provisoires(element.blocs.iter().map(|b| b.texte.as_str()), &element.liens, Some(&tid), &mut constats);
         let propre = sans_marqueurs(element);
         normaliser_element(&ctx, &propre, &tid, rang, &mut ex, &mut constats);
         liens.extend(element.liens.iter().map(|l| (Some(tid.clone()), l)));
     }
-    provisoires(page.blocs_hors_elements.iter().map(|b| b.texte.as_str()), &page.liens_hors_elements, None, &mut constats);
+    provisoires(
+        page.blocs_hors_elements.iter().map(|b| b.texte.as_str()),
+        &page.liens_hors_elements,
+        None,
+        &mut constats,
+    );
     liens.extend(page.liens_hors_elements.iter().map(|l| (None, l)));
     for (i, (temoignage, l)) in liens.into_iter().enumerate() {
         ex.liens.push(Lien {
@@ -255,8 +269,7 @@ static PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\?{3,}|\(\s*\?\s*\)|\bTODO\b|\bTBD\b|\bXXX\b|^\s*FIN\s*$|(?i:\bà\s+compléter\b)").unwrap()
 });
 /// A link target left as a placeholder: `<a href="LIEN">Albert</a>` (@00fe889).
-static LIEN_PROVISOIRE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:LIEN|TODO|TBD|XXX|URL|\?+|#?)$").unwrap());
+static LIEN_PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:LIEN|TODO|TBD|XXX|URL|\?+|#?)$").unwrap());
 /// A block that is nothing but a placeholder, dropped from the text.
 static BLOC_PROVISOIRE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:\?{2,}|\(\s*\?\s*\)|TODO|TBD|XXX|FIN)\s*[.!]?\s*$").unwrap());
@@ -287,7 +300,10 @@ fn provisoires<'a>(
                 temoignage,
                 "lien-provisoire",
                 Severite::Avertissement,
-                format!("Le lien « {} » pointe vers « {} », un marqueur de brouillon, pas une adresse.", l.texte, l.href),
+                format!(
+                    "Le lien « {} » pointe vers « {} », un marqueur de brouillon, pas une adresse.",
+                    l.texte, l.href
+                ),
                 Some(l.href.clone()),
             );
         }
@@ -356,10 +372,16 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
             motifs.push(format!("{n} élément(s) d'accordéon sans ligne « Témoignage de … » : un accordéon d'information (FAQ, organigramme, détails d'un guichet), pas des témoignages"));
         }
         if !page.sections_ouvertes.is_empty() {
-            motifs.push(format!("{} lien(s) « lien-important » qu'aucune ligne « Témoignage de … » ne suit", page.sections_ouvertes.len()));
+            motifs.push(format!(
+                "{} lien(s) « lien-important » qu'aucune ligne « Témoignage de … » ne suit",
+                page.sections_ouvertes.len()
+            ));
         }
         if !page.citations.is_empty() {
-            motifs.push(format!("{} citation(s) seulement : une citation isolée n'a ni questions/réponses ni ligne « Témoignage de … »", page.citations.len()));
+            motifs.push(format!(
+                "{} citation(s) seulement : une citation isolée n'a ni questions/réponses ni ligne « Témoignage de … »",
+                page.citations.len()
+            ));
         }
         let questions = page
             .blocs_hors_elements
@@ -373,7 +395,10 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
             motifs.push("la page n'a pas de texte".into());
         }
         if motifs.is_empty() {
-            motifs.push("ni accordéon, ni section « lien-important » close par une ligne « Témoignage de … », ni citation".into());
+            motifs.push(
+                "ni accordéon, ni section « lien-important » close par une ligne « Témoignage de … », ni citation"
+                    .into(),
+            );
         }
         constats.ajouter(
             None,

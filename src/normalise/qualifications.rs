@@ -54,6 +54,25 @@ pub fn extraire(phrase: &str) -> Vec<QualificationTrouvee> {
             }
         }
     }
+    // A "mais" clause naming no qualification, but saying the process is under
+    // way, turns the "not yet" of the clause before it into progress: "Cette
+    // offre n'est pas encore qualifiée SecNumCloud, mais la démarche a été
+    // engagée." is `en_cours`.
+    for paire in clauses.windows(2) {
+        let (avant, apres) = (&paire[0], &paire[1]);
+        let suite = texte.bas[apres.clone()].trim_start();
+        if !suite.starts_with("mais") || occurrences.iter().any(|o| apres.contains(&o.plage.start)) {
+            continue;
+        }
+        let mots = mots(&texte.bas, apres.clone());
+        if indices(&texte.bas, &mots, &[]).iter().any(|indice| indice.statut == Statut::EnCours) {
+            for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
+                if avant.contains(&occ.plage.start) && *statut == Statut::Visee {
+                    *statut = Statut::EnCours;
+                }
+            }
+        }
+    }
 
     let mut sortie: Vec<QualificationTrouvee> = Vec::new();
     let mut rangs: Vec<Statut> = Vec::new();
@@ -103,7 +122,9 @@ pub fn extraire(phrase: &str) -> Vec<QualificationTrouvee> {
 ///   "L'offre n'est pas encore qualifiée SecNumCloud." (not yet = aimed at).
 /// - `EnCours`: under way. "La qualification SecNumCloud de l'offre est en
 ///   cours."; "Le fournisseur est en cours de qualification SecNumCloud.";
-///   "Une démarche de qualification SecNumCloud a été engagée."
+///   "Une démarche de qualification SecNumCloud a été engagée."; "Cette
+///   offre n'est pas encore qualifiée SecNumCloud, mais la démarche a été
+///   engagée." (a "not yet" followed by progress)
 /// - `Obtenue`: explicit obtention, outranks aims and progress said about the
 ///   same name. "La certification HDS obtenue en 2022 permettra d'héberger …"
 /// - `NonRetenue`: negation attached to the name. "Le choix de l'offre ne s'est
@@ -1001,7 +1022,10 @@ mod tests {
         ("Une démarche de qualification SecNumCloud a été engagée par l'hébergeur.", &[("SecNumCloud", None, "en_cours")]),
         ("La certification HDS est en cours d’obtention.", &[("HDS", None, "en_cours")]),
         ("L'offre est qualifiée SecNumCloud et la certification HDS est en cours.", &[("SecNumCloud", None, "obtenue"), ("HDS", None, "en_cours")]),
-        ("L'offre n'est pas encore qualifiée SecNumCloud mais la démarche est en cours de qualification.", &[("SecNumCloud", None, "visee")]),
+        ("L'offre n'est pas encore qualifiée SecNumCloud mais la démarche est en cours de qualification.", &[("SecNumCloud", None, "en_cours")]),
+        ("Cette offre n’est pas encore qualifiée SecNumCloud, mais la démarche a été engagée.", &[("SecNumCloud", None, "en_cours")]),
+        ("L'offre n'est pas encore qualifiée SecNumCloud, mais elle est très performante.", &[("SecNumCloud", None, "visee")]),
+        ("L'offre n'est pas qualifiée SecNumCloud, mais la démarche a été engagée pour la certification HDS.", &[("SecNumCloud", None, "non_retenue"), ("HDS", None, "en_cours")]),
         // --- Not chosen / not needed ---
         ("Le service est hébergé sans qualification SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
         ("La qualification SecNumCloud n’a pas été retenue pour ce projet.", &[("SecNumCloud", None, "non_retenue")]),

@@ -1572,6 +1572,32 @@ fn lire_periode(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
     None
 }
 
+/// Period a few words after the counted thing, past a complement or a verb:
+/// "des dizaines de millions de déclarations en douane chaque année", "entre
+/// 10 et 20 nouvelles fonctionnalités sont livrées chaque mois". At most
+/// three plain words in between (no number, punctuation or conjunction), and
+/// only "par"/"chaque"/"tous les" + a period noun, never a bare adjective.
+fn periode_plus_loin(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
+    for j in k..(k + 4).min(t.len()) {
+        let y = &t[j];
+        if j > k {
+            let prec = &t[j - 1];
+            if prec.genre != Genre::Mot
+                || matches!(prec.plie.as_str(), "et" | "ou" | "mais" | "dont" | "soit" | "puis" | "ni" | "que" | "qu'")
+            {
+                return None;
+            }
+        }
+        if matches!(y.plie.as_str(), "par" | "chaque") {
+            return t.get(j + 1).and_then(|z| mot_periode(&z.plie)).map(|p| (p, j + 2));
+        }
+        if y.plie == "tous" && t.get(j + 1).is_some_and(|z| z.plie == "les") {
+            return t.get(j + 2).and_then(|z| mot_periode(&z.plie)).map(|p| (p, j + 3));
+        }
+    }
+    None
+}
+
 /// Target after the counted thing: "par an en cible", "à terme", "d'ici 2025",
 /// "à l'horizon 2030".
 fn cible_apres(t: &[Jeton], k: usize) -> Option<usize> {
@@ -1721,7 +1747,7 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     let mut fin = u.fin;
     loop {
         if periode.is_none() {
-            if let Some((p, e)) = lire_periode(t, fin) {
+            if let Some((p, e)) = lire_periode(t, fin).or_else(|| periode_plus_loin(t, fin)) {
                 periode = Some(p);
                 fin = e;
                 continue;
@@ -1836,6 +1862,11 @@ mod tests {
          &[(35.0, None, "pourcent", None, "exact"), (250_000.0, None, "euro", Some("an"), "exact")]),
         ("Les sauvegardes représentent un volume mensuel d’environ 2 To.", &[(2e12, None, "octet", Some("mois"), "environ")]),
         ("Le rapport annuel de 40 pages détaille les résultats.", &[(40.0, None, "page", None, "exact")]),
+        ("Le service traite des dizaines de millions de déclarations en douane chaque année, pour quelques milliers d’opérateurs.",
+         &[(10_000_000.0, Some(100_000_000.0), "declaration", Some("an"), "ordre_de_grandeur"), (2000.0, Some(10_000.0), "operateur", None, "ordre_de_grandeur")]),
+        ("Entre 10 et 20 nouvelles fonctionnalités sont livrées chaque mois.", &[(10.0, Some(20.0), "fonctionnalite", Some("mois"), "ordre_de_grandeur")]),
+        ("Les 300 agents du service se connectent tous les jours.", &[(300.0, None, "agent", Some("jour"), "exact")]),
+        ("Nous avons formé 40 agents et traité 3 000 dossiers par an.", &[(40.0, None, "agent", None, "exact"), (3000.0, None, "dossier", Some("an"), "exact")]),
         ("L'entrepôt stocke 2 To de données.", &[(2e12, None, "octet", None, "exact")]),
         ("Chaque nuit, 500 Go sont sauvegardés.", &[(5e11, None, "octet", None, "exact")]),
         ("En 2024, 45 % des agents ont suivi une formation.", &[(45.0, None, "pourcent", None, "exact")]),

@@ -31,7 +31,84 @@ pub fn pretraiter(body: &str) -> String {
     let body = LIQUID_HIGHLIGHT.replace_all(&body, "```$1");
     let body = LIQUID_FIN_HIGHLIGHT.replace_all(&body, "```");
     let body = LIQUID_AUTRE.replace_all(&body, "");
+    let body = souder_blocs_html(&body);
     appliquer_ial(&body)
+}
+
+/// Block-level tags whose opening and closing are counted to know whether
+/// an HTML block is still open (`p` and `li` are left out: pages leave them
+/// unclosed, and HTML closes them implicitly).
+static BALISE_BLOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(/?)(div|ul|ol|table|blockquote|section|article|details|figure|dl|aside|main|nav|header|footer|tbody|thead|tr|td|th)\b[^>]*?(/?)>")
+        .unwrap()
+});
+static COMMENTAIRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
+
+/// kramdown reads an HTML block up to its matching end tag, blank lines
+/// included; CommonMark ends it at the first blank line, after which the
+/// indented HTML of an accordion becomes a code block (the items of
+/// focus-sur-les-succes-du-cloud-public@00fe889 and of the guichet pages
+/// have a blank line after `<div class="accordion-content">`). So, while a
+/// block-level element opened at the start of a line is not closed, blank
+/// lines followed by more HTML are dropped. A blank line followed by text
+/// that is not HTML ends the block anyway: that is how a page writes
+/// Markdown inside a `<div>`, and how the drafts' accordion `<div>`s that
+/// are never closed give the Markdown after them back.
+fn souder_blocs_html(body: &str) -> String {
+    let lignes: Vec<&str> = body.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(body.len());
+    let mut profondeur: i64 = 0;
+    let mut commentaire = false;
+    for (i, ligne) in lignes.iter().enumerate() {
+        let nue = ligne.trim();
+        if nue.is_empty() && profondeur > 0 && !commentaire {
+            let suivante = lignes[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
+            match suivante {
+                Some(l) if l.starts_with('<') => continue,
+                _ => profondeur = 0,
+            }
+        }
+        if profondeur == 0 && !commentaire && !ligne.trim_start().starts_with('<') {
+            out.push_str(ligne);
+            continue;
+        }
+        // Count the tags of the line outside comments.
+        let mut visible = String::new();
+        let mut reste: &str = ligne;
+        loop {
+            if commentaire {
+                match reste.find("-->") {
+                    Some(j) => {
+                        commentaire = false;
+                        reste = &reste[j + 3..];
+                    }
+                    None => break,
+                }
+            } else {
+                match reste.find("<!--") {
+                    Some(j) => {
+                        visible.push_str(&reste[..j]);
+                        commentaire = true;
+                        reste = &reste[j + 4..];
+                    }
+                    None => {
+                        visible.push_str(reste);
+                        break;
+                    }
+                }
+            }
+        }
+        let visible = COMMENTAIRE.replace_all(&visible, "");
+        for c in BALISE_BLOC.captures_iter(&visible) {
+            if !c[3].is_empty() {
+                continue;
+            }
+            profondeur += if c[1].is_empty() { 1 } else { -1 };
+        }
+        profondeur = profondeur.max(0);
+        out.push_str(ligne);
+    }
+    out
 }
 
 /// kramdown applies a block IAL to the block just before it. Only
@@ -98,6 +175,21 @@ mod tests {
         assert!(!html.contains("{%") && !html.contains("{{") && !html.contains("caché"), "{html}");
         // An unclosed tag is left as text rather than eating the page.
         assert!(rendre("a {% oups\n\nb").contains("b"));
+    }
+
+    #[test]
+    fn html_blocks_keep_their_blank_lines_like_kramdown() {
+        let md = "<div class=\"accordion-item\">\n  <div class=\"accordion-content\">\n\n      <p>Dedans</p>\n  </div>\n</div>\n\n#### Après\n";
+        let html = rendre(md);
+        assert!(html.contains("<p>Dedans</p>") && !html.contains("<pre>"), "{html}");
+        assert!(html.contains("<h4>Après</h4>"), "{html}");
+        // An accordion never closed does not swallow the Markdown after it.
+        let html = rendre(
+            "<div class=\"accordion\">\n  <div class=\"accordion-item\">\n\n    <p>Item</p>\n\nFIN\n\n#### **Titre**\n",
+        );
+        assert!(html.contains("<p>FIN</p>") && html.contains("<h4><strong>Titre</strong></h4>"), "{html}");
+        // Markdown inside a <div>, CommonMark style, still renders.
+        assert!(rendre("<div class=\"x\">\n\n*texte*\n\n</div>\n").contains("<em>texte</em>"));
     }
 
     #[test]

@@ -153,7 +153,9 @@ static DATE_FR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+(\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
         .unwrap()
 });
-static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?").unwrap());
+static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?").unwrap()
+});
 
 /// Elements whose content is never page text.
 fn ignore(name: &str) -> bool {
@@ -176,12 +178,28 @@ fn hors_article(e: &ElementRef<'_>, format: Format) -> bool {
     }
     if format == Format::Html {
         const MOTS: &[&str] = &[
-            "header", "footer", "navbar", "nav", "menu", "breadcrumb", "fil-ariane", "skip-link", "skiplinks",
-            "cookie", "cookies", "banner", "sidebar", "share", "partage", "social", "newsletter",
+            "header",
+            "footer",
+            "navbar",
+            "nav",
+            "menu",
+            "breadcrumb",
+            "fil-ariane",
+            "skip-link",
+            "skiplinks",
+            "cookie",
+            "cookies",
+            "banner",
+            "sidebar",
+            "share",
+            "partage",
+            "social",
+            "newsletter",
         ];
         let motif = |s: &str| {
-            s.split(|c: char| c.is_whitespace() || c == '_')
-                .any(|t| MOTS.iter().any(|m| t.eq_ignore_ascii_case(m) || t.to_ascii_lowercase().starts_with(&format!("{m}-"))))
+            s.split(|c: char| c.is_whitespace() || c == '_').any(|t| {
+                MOTS.iter().any(|m| t.eq_ignore_ascii_case(m) || t.to_ascii_lowercase().starts_with(&format!("{m}-")))
+            })
         };
         if v.attr("class").is_some_and(motif) || v.attr("id").is_some_and(motif) {
             return true;
@@ -450,11 +468,8 @@ fn titre_rendu(doc: &Html, root: ElementRef<'_>) -> Option<String> {
             .take_while(|a| a.id() != root.id())
             .any(|a| hors_article(&a, Format::Html) && !(permettre_header && a.value().name() == "header"))
     };
-    let h1_article = if corps {
-        None
-    } else {
-        root.select(&H1).filter(|h| !chrome(h, true)).map(texte_de).find(|t| !t.is_empty())
-    };
+    let h1_article =
+        if corps { None } else { root.select(&H1).filter(|h| !chrome(h, true)).map(texte_de).find(|t| !t.is_empty()) };
     h1_article
         .or_else(|| meta(doc, &["og:title", "twitter:title"]))
         .or_else(|| root.select(&H1).filter(|h| !chrome(h, false)).map(texte_de).find(|t| !t.is_empty()))
@@ -531,7 +546,17 @@ fn date_francaise(s: &str) -> Option<String> {
     let (j, m, a) = if let Some(j) = c.get(1) {
         let mois = crate::normalise::texte::sans_accents(&c[2].to_lowercase());
         const MOIS: [&str; 12] = [
-            "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
+            "janvier",
+            "fevrier",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "aout",
+            "septembre",
+            "octobre",
+            "novembre",
             "decembre",
         ];
         let m = MOIS.iter().position(|x| *x == mois)? + 1;
@@ -600,7 +625,10 @@ impl Walker {
                     if self.plat && a_classe(&c, "lien-important") {
                         self.flush();
                         if let Some(a) = c.select(&A_HREF).next() {
-                            let l = LienBrut { href: a.value().attr("href").unwrap_or("").trim().to_string(), texte: texte_de(a) };
+                            let l = LienBrut {
+                                href: a.value().attr("href").unwrap_or("").trim().to_string(),
+                                texte: texte_de(a),
+                            };
                             self.marques.push((self.blocs.len(), Marque::Important(l)));
                             // Further links of the block are links like any other.
                             for a in c.select(&A_HREF).skip(1) {
@@ -737,20 +765,5 @@ mod tests {
         assert_eq!(page.front.title.as_deref(), Some("T"));
         assert_eq!(page.elements.len(), 1);
         assert_eq!(page.liens_hors_elements[0].href, "https://a.fr");
-    }
-}
-#[cfg(test)]
-mod debug_tmp {
-    #[test]
-    fn debug_00fe889() {
-        let t = std::fs::read_to_string("/work/shared/corpus/numerique-gouv/focus-sur-les-succes-du-cloud-public@00fe889.markdown").unwrap();
-        let p = super::parse_page(&t, super::Format::Markdown);
-        for e in &p.elements {
-            eprintln!("ELEMENT {:?} {:?}", e.id, e.titre);
-            for b in &e.blocs { eprintln!("   {:?} {}", b.genre, b.texte.chars().take(80).collect::<String>()); }
-        }
-        eprintln!("HORS {}", p.blocs_hors_elements.len());
-        for b in p.blocs_hors_elements.iter().take(10) { eprintln!("   {:?} {}", b.genre, b.texte.chars().take(80).collect::<String>()); }
-        eprintln!("OUVERTES {:?}", p.sections_ouvertes);
     }
 }

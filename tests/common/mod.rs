@@ -108,7 +108,9 @@ pub fn parquet_rows(path: &Path) -> Vec<std::collections::HashMap<String, String
                     match f.data_type() {
                         DataType::Utf8 => col.as_any().downcast_ref::<StringArray>().unwrap().value(i).to_string(),
                         DataType::Int64 => col.as_any().downcast_ref::<Int64Array>().unwrap().value(i).to_string(),
-                        DataType::Float64 => format!("{}", col.as_any().downcast_ref::<Float64Array>().unwrap().value(i)),
+                        DataType::Float64 => {
+                            format!("{}", col.as_any().downcast_ref::<Float64Array>().unwrap().value(i))
+                        }
                         DataType::Boolean => col.as_any().downcast_ref::<BooleanArray>().unwrap().value(i).to_string(),
                         DataType::Date32 => {
                             let d = col.as_any().downcast_ref::<Date32Array>().unwrap().value_as_date(i).unwrap();

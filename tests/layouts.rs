@@ -1,0 +1,165 @@
+//! Every testimonial layout of numerique.gouv.fr, on fixtures of our own
+//! (`tests/fixtures/layouts/`: the corpus layouts with invented content),
+//! and the same posts as a browser saves them once rendered: a full page
+//! with header, navigation, footer and scripts, CRLF, entities and a
+//! windows-1252 `<meta charset>`. Both must give the same records.
+
+mod common;
+use common::*;
+use std::collections::HashMap;
+
+const LAYOUTS: &str = "tests/fixtures/layouts";
+
+fn build(wd: &Workdir, dir: &str) -> std::process::Output {
+    let o = wd.run(&["build", dir, "--out", &format!("{dir}-ds")]);
+    assert!(code(&o) <= 1, "{}", stderr(&o));
+    o
+}
+
+fn lignes(wd: &Workdir, dir: &str, table: &str) -> Vec<HashMap<String, String>> {
+    wd.csv(&format!("{dir}-ds/csv/{table}.csv"))
+}
+
+#[test]
+fn layouts_accordion_variants_and_foundation_titles() {
+    let wd = Workdir::new();
+    wd.copy(&format!("{LAYOUTS}/accordeon.md"), "p/accordeon.md");
+    build(&wd, "p");
+    let t = lignes(&wd, "p", "temoignages");
+    let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].as_str()).collect();
+    assert_eq!(ids, ["accordeon--portail-fictif", "accordeon--outil-imaginaire"], "the commented item is not read");
+    assert_eq!(t[1]["titre"], "L'outil imaginaire");
+    assert_eq!(t[0]["fournisseurs_cloud"], "OVHcloud");
+    let i = lignes(&wd, "p", "indicateurs");
+    assert!(i.iter().any(|r| r["valeur"] == "3000000" && r["unite"] == "visiteur"), "{i:?}");
+    for (_, bytes) in fichiers(&wd.path("p-ds")) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("myFunction"), "script text in the dataset");
+    }
+}
+
+#[test]
+fn layouts_markdown_sections_and_placeholders() {
+    let wd = Workdir::new();
+    wd.copy(&format!("{LAYOUTS}/sections.md"), "p/sections.md");
+    build(&wd, "p");
+    let t = lignes(&wd, "p", "temoignages");
+    let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].as_str()).collect();
+    assert_eq!(ids, ["sections--la-plateforme-inventee", "sections--le-brouillon"]);
+    assert_eq!(t[0]["organisation_sigle"], "ANS");
+    let qr = lignes(&wd, "p", "questions_reponses");
+    assert_eq!(qr[0]["question"], "Gagner en souplesse");
+    assert_eq!(qr[0]["reponse"], "Le cloud nous a permis de déployer en 3 minutes chez OVHcloud.");
+    let i = lignes(&wd, "p", "indicateurs");
+    assert!(i.iter().any(|r| r["valeur"] == "2000000" && r["periode"] == "jour"), "{i:?}");
+    let a = lignes(&wd, "p", "anomalies");
+    let codes: Vec<(&str, &str)> = a.iter().map(|r| (r["code"].as_str(), r["extrait"].as_str())).collect();
+    assert!(codes.contains(&("lien-provisoire", "LIEN")), "{codes:?}");
+    assert!(codes.iter().any(|(c, e)| *c == "texte-provisoire" && *e == "???"), "{codes:?}");
+    assert!(codes.iter().any(|(c, e)| *c == "texte-provisoire" && e.ends_with("(?)")), "{codes:?}");
+    assert!(codes.iter().any(|(c, e)| *c == "texte-provisoire" && *e == "FIN"), "{codes:?}");
+    let l = lignes(&wd, "p", "liens");
+    let autres = l.iter().find(|r| r["url"] == "https://exemple.gouv.fr/autres").unwrap();
+    assert_eq!(autres["temoignage"], "", "a link after the last attribution is the page's");
+}
+
+#[test]
+fn layouts_quotes_and_faq_accordions_are_not_testimonials() {
+    let wd = Workdir::new();
+    wd.copy(&format!("{LAYOUTS}/citations.md"), "p/citations.md");
+    wd.copy(&format!("{LAYOUTS}/faq-guichet.md"), "p/faq-guichet.md");
+    build(&wd, "p");
+    assert!(lignes(&wd, "p", "temoignages").is_empty());
+    let d = lignes(&wd, "p", "documents");
+    assert!(d.iter().all(|r| r["nombre_temoignages"] == "0"));
+    let a = lignes(&wd, "p", "anomalies");
+    let motif = |doc: &str| {
+        a.iter().find(|r| r["document"] == doc && r["code"] == "aucun-temoignage").map(|r| r["message"].clone())
+    };
+    assert!(motif("citations").unwrap().contains("2 citation(s)"), "{a:?}");
+    assert!(motif("faq-guichet").unwrap().contains("accordéon d'information"), "{a:?}");
+    assert!(a.iter().all(|r| r["severite"] != "erreur"));
+    // Liquid tags are gone, not printed.
+    for (_, bytes) in fichiers(&wd.path("p-ds")) {
+        let s = String::from_utf8_lossy(&bytes);
+        assert!(!s.contains("{%") && !s.contains("{{"), "Liquid in the dataset");
+    }
+}
+
+/// A fake site template: what a browser saves of a post page.
+fn page_rendue(md: &str) -> Vec<u8> {
+    let texte = std::fs::read_to_string(racine().join(md)).unwrap();
+    let fin = texte[3..].find("\n---\n").unwrap() + 3;
+    let yaml = &texte[3..fin];
+    let body = &texte[fin + 5..];
+    let champ = |k: &str| {
+        yaml.lines().find_map(|l| l.strip_prefix(&format!("{k}: "))).unwrap_or("").trim_matches('"').to_string()
+    };
+    let titre = champ("title");
+    let date = champ("date");
+    let iso = format!("{}T{}{}", &date[..10], &date[11..19], &date[20..]);
+    let article = temoignages::parse::page::render_markdown(body);
+    let html = format!(
+        r##"<!-- saved from url=(0050)https://www.numerique.gouv.fr/actualites/exemple/ -->
+<!DOCTYPE html>
+<html lang="fr"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">
+<title>{titre} | numerique.gouv.fr</title>
+<meta property="og:title" content="{titre}">
+<meta property="article:published_time" content="{iso}">
+<script>var menu = "Témoignage de la rédaction"; function myFunction(id) {{}}</script>
+<style>.accordion {{ color: red; }}</style>
+</head><body>
+<a class="skip-link" href="#contenu">Aller au contenu</a>
+<header class="site-header"><h1 class="logo">numerique.gouv.fr</h1>
+<nav><ul><li><a href="/actualites/">Actualit&eacute;s</a></li>
+<li><div class="accordion-item"><button class="accordion-title" aria-controls="menu-cloud">Cloud</button>
+<div class="accordion-content" id="menu-cloud"><p><strong>Un menu ?</strong></p><p>T&eacute;moignage de la navigation</p></div></div></li></ul></nav>
+</header>
+<main id="contenu"><article>
+<header><h1>{titre}</h1><p class="date">Publi&eacute; le <time datetime="{iso}">{date}</time></p></header>
+{article}
+</article></main>
+<footer><p>T&eacute;moignage de l&rsquo;&eacute;quipe du site, 3 millions de visiteurs</p><a href="/mentions-legales/">Mentions l&eacute;gales</a></footer>
+<script>document.write("Témoignage de script");</script>
+</body></html>
+"##
+    );
+    let crlf = html.replace("\r\n", "\n").replace('\n', "\r\n");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&crlf);
+    bytes.into_owned()
+}
+
+#[test]
+fn layouts_rendered_pages_give_the_same_records_as_their_posts() {
+    for nom in ["accordeon", "sections"] {
+        let wd = Workdir::new();
+        let md = format!("{LAYOUTS}/{nom}.md");
+        wd.copy(&md, &format!("md/{nom}.md"));
+        let html = page_rendue(&md);
+        assert!(!html.contains(&0xC3), "the page is really windows-1252");
+        wd.write(&format!("html/{nom}.html"), html);
+        build(&wd, "md");
+        build(&wd, "html");
+        for table in ["temoignages", "questions_reponses", "indicateurs", "qualifications", "mentions", "liens"] {
+            assert_eq!(lignes(&wd, "md", table), lignes(&wd, "html", table), "{nom}: table {table}");
+        }
+        let (d_md, d_html) = (&lignes(&wd, "md", "documents")[0], &lignes(&wd, "html", "documents")[0]);
+        for col in ["titre", "date_publication", "date_heure_publication", "nombre_temoignages"] {
+            assert_eq!(d_md[col], d_html[col], "{nom}: documents.{col}");
+        }
+        assert_eq!(d_html["format_source"], "html");
+        for (p, bytes) in fichiers(&wd.path("html-ds")) {
+            let s = String::from_utf8_lossy(&bytes);
+            for intrus in [
+                "Témoignage de la navigation",
+                "équipe du site",
+                "Témoignage de la rédaction",
+                "Témoignage de script",
+                "Mentions légales",
+                "menu-cloud",
+            ] {
+                assert!(!s.contains(intrus), "{nom}: « {intrus} » from the page chrome in {p}");
+            }
+        }
+    }
+}
