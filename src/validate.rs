@@ -266,25 +266,23 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
             }
         }
         match r.get("hash").and_then(Json::as_str) {
-            Some(h) => {
-                match h.strip_prefix("sha256:") {
-                    Some(want) if want == hex => {}
-                    Some(want) => c(
-                        path,
-                        None,
-                        None,
-                        "empreinte-differente",
-                        format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
-                    ),
-                    None => c(
-                        path,
-                        None,
-                        None,
-                        "empreinte-non-verifiee",
-                        format!("algorithme d'empreinte non pris en charge : {h}"),
-                    ),
-                }
-            }
+            Some(h) => match h.strip_prefix("sha256:") {
+                Some(want) if want == hex => {}
+                Some(want) => c(
+                    path,
+                    None,
+                    None,
+                    "empreinte-differente",
+                    format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
+                ),
+                None => c(
+                    path,
+                    None,
+                    None,
+                    "empreinte-non-verifiee",
+                    format!("algorithme d'empreinte non pris en charge : {h}"),
+                ),
+            },
             None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
         }
         let format = r.get("format").and_then(Json::as_str);
@@ -389,9 +387,8 @@ fn valider_csv(
         );
         return lue;
     }
-    let position = |noms: &[String]| -> Vec<usize> {
-        noms.iter().filter_map(|k| attendu.iter().position(|a| a == k)).collect()
-    };
+    let position =
+        |noms: &[String]| -> Vec<usize> { noms.iter().filter_map(|k| attendu.iter().position(|a| a == k)).collect() };
     let refs: Vec<(Vec<String>, Vec<usize>)> = references.iter().map(|r| (r.clone(), position(r))).collect();
     let fks: Vec<Vec<usize>> = schema.foreign_keys.iter().map(|(f, _, _)| position(f)).collect();
     lue.etrangeres = vec![Vec::new(); fks.len()];
@@ -523,6 +520,63 @@ fn valider_parquet(
         if m != n {
             c(path, None, None, "lignes-differentes", format!("{n} lignes, le CSV en a {m}"));
         }
+    }
+}
+
+/// Text cells a spreadsheet would run as a formula (CSV injection, OWASP):
+/// those starting with `=`, `+`, `-`, `@`, a tab or a carriage return. They
+/// are reported as `cellule-formule` findings and left as written: the data
+/// is the page's, and a tool that reads CSV as data is not at risk.
+pub fn formules(ex: &mut crate::model::Extraction) {
+    use crate::fields::{Kind, TABLES};
+    use crate::model::{Anomalie, Severite, Value};
+    let rows = ex.rows();
+    let mut nouveaux = Vec::new();
+    for (table, rows) in TABLES.iter().zip(rows.iter()).filter(|(t, _)| t.name != "anomalies") {
+        let tid = table
+            .field("temoignage")
+            .map(|_| table.index("temoignage"))
+            .or_else(|| (table.name == "temoignages").then(|| table.index("identifiant")));
+        for row in rows {
+            for (f, v) in table.fields.iter().zip(&row.0) {
+                let textes: Vec<&str> = match (f.kind, v) {
+                    (Kind::Texte, Value::Texte(s)) => vec![s.as_str()],
+                    (Kind::Liste, Value::Liste(l)) => l.iter().map(String::as_str).collect(),
+                    _ => continue,
+                };
+                for t in textes {
+                    if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                        let temoignage = tid.and_then(|i| match &row.0[i] {
+                            Value::Texte(s) => Some(s.clone()),
+                            _ => None,
+                        });
+                        let c = t.chars().next().unwrap_or(' ');
+                        nouveaux.push((
+                            temoignage,
+                            format!(
+                                "La cellule {}.{} commence par « {} » : un tableur pourrait l'exécuter comme une formule. La donnée est laissée telle quelle ; ouvrir le CSV comme du texte.",
+                                table.name,
+                                f.name,
+                                c.escape_default()
+                            ),
+                            t.chars().take(80).collect::<String>(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (temoignage, message, extrait) in nouveaux {
+        let rang = ex.anomalies.len() as i64 + 1;
+        ex.anomalies.push(Anomalie {
+            document: ex.document.identifiant.clone(),
+            rang,
+            temoignage,
+            code: "cellule-formule",
+            severite: Severite::Avertissement,
+            message,
+            extrait: Some(extrait),
+        });
     }
 }
 

@@ -119,7 +119,7 @@ fn build_writes_the_spec_layout() {
 fn build_reports_a_bad_page_and_publishes_the_others() {
     let wd = Workdir::new();
     wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
-    wd.write("p/casse.md", "---\ntitle: [pas fermé\n---\n<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"x\">X</button><div class=\"accordion-content\" id=\"x\"><p><strong>Q ?</strong></p><p>R</p></div></div>\n");
+    wd.write("p/casse.md", "---\ntitle: [pas fermé\n---\n<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"x\">X</button><div class=\"accordion-content\" id=\"x\"><p><strong>Q ?</strong></p><p>R</p><p>Témoignage de la DINUM</p></div></div>\n");
     let o = wd.run(&["build", "p", "--out", "ds"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("casse.md"), "the bad file is named: {}", stderr(&o));

@@ -226,6 +226,26 @@ fn attendus() -> Vec<Attendu> {
             ],
         },
         Attendu {
+            document: SANTE,
+            item: "entrepot-hospitalier",
+            sigle: "EDH",
+            organisation: Some("Direction générale de l'offre de soins"),
+            organisation_sigle: "DGOS",
+            ministere: Some(MIN_SANTE),
+            anomalie_organisation: None,
+            fournisseurs: &["OVHcloud", "Google Cloud"],
+            technologies: &["Spark", "Jupyter"],
+            logiciels: &[],
+            qualifications: &[("HDS", "", "obtenue"), ("SecNumCloud", "", "visee")],
+            indicateurs: &[
+                (12_000.0, None, "lit", "", "exact"),
+                (40.0, None, "pourcent", "", "environ"),
+                (1_000_000.0, None, "usager", "", "exact"),
+                (2.0, None, "seconde", "", "moins_de"),
+                (1_500_000.0, None, "enregistrement", "semaine", "exact"),
+            ],
+        },
+        Attendu {
             document: INT,
             item: "prevision-numerique",
             sigle: "",
@@ -296,6 +316,24 @@ fn attendus() -> Vec<Attendu> {
             qualifications: &[("SecNumCloud", "", "non_retenue")],
             indicateurs: &[(10_000_000.0, None, "document", "", "plus_de"), (1_500_000.0, None, "euro", "an", "exact")],
         },
+        Attendu {
+            document: INT,
+            item: "signalement-incidents",
+            sigle: "PSI",
+            organisation: Some("Agence nationale de la sécurité des systèmes d'information"),
+            organisation_sigle: "ANSSI",
+            ministere: Some("Premier ministre"),
+            anomalie_organisation: None,
+            fournisseurs: &["Cloud π"],
+            technologies: &["Grafana"],
+            logiciels: &["Mattermost"],
+            qualifications: &[("SecNumCloud", "", "obtenue"), ("ISO 27001", "", "en_cours"), ("RGS", "", "obtenue")],
+            indicateurs: &[
+                (100.0, Some(1_000.0), "signalement", "semaine", "ordre_de_grandeur"),
+                (2_000.0, Some(10_000.0), "entite", "", "ordre_de_grandeur"),
+                (800_000.0, None, "euro", "", "exact"),
+            ],
+        },
     ]
 }
 
@@ -321,6 +359,8 @@ const PIEGES: &[&str] = &[
     "24h",
     "v2",
     "19e",
+    "7j/7",
+    "3 fois",
 ];
 
 /// Years written in the pages: never a figure's value.

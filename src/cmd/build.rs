@@ -75,7 +75,9 @@ fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Extraction, u64), String
         anomalies,
     };
     let page = parse::parse_page(&decodage.texte, decodage.format);
-    Ok((normalise::normaliser(&source, &page, refs), lu.octets.len() as u64))
+    let mut ex = normalise::normaliser(&source, &page, refs);
+    validate::formules(&mut ex);
+    Ok((ex, lu.octets.len() as u64))
 }
 
 /// Counts for the summary line.
@@ -196,6 +198,68 @@ fn dossier_temporaire(sortie: &Path) -> Result<PathBuf> {
     Ok(parent.join(format!(".{nom}.tmp-{}", std::process::id())))
 }
 
+/// Holds an exclusive lock on DIR for the whole build: a second build into
+/// the same DIR waits for the first (flock on a hidden sibling file, released
+/// by the kernel even when the holder is killed).
+pub struct Verrou {
+    _fichier: std::fs::File,
+}
+
+fn verrouiller(sortie: &Path, quiet: bool) -> Result<Verrou> {
+    let nom = sortie.file_name().context("le dossier de sortie n'a pas de nom")?.to_string_lossy().into_owned();
+    let parent = sortie.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("création de {}", parent.display()))?;
+    let chemin = parent.join(format!(".{nom}.lock"));
+    let fichier = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&chemin)
+        .with_context(|| format!("ouverture du verrou {}", chemin.display()))?;
+    verrou_exclusif(&fichier, || {
+        if !quiet {
+            eprintln!("attente : un autre build écrit dans {} ({})", sortie.display(), chemin.display());
+        }
+    })
+    .with_context(|| format!("verrouillage de {}", chemin.display()))?;
+    // Temporary folders left by a build that was killed: nobody else can be
+    // writing them while we hold the lock.
+    if let Ok(entrees) = std::fs::read_dir(parent) {
+        let prefixe = format!(".{nom}.tmp-");
+        for e in entrees.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefixe) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(Verrou { _fichier: fichier })
+}
+
+#[cfg(unix)]
+fn verrou_exclusif(f: &std::fs::File, attente: impl FnOnce()) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a file descriptor we own.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(());
+    }
+    let e = std::io::Error::last_os_error();
+    if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
+        return Err(e);
+    }
+    attente();
+    // SAFETY: as above; this call blocks until the other build ends.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn verrou_exclusif(_f: &std::fs::File, _attente: impl FnOnce()) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// Puts `nouveau` in place of `sortie` in one step when the system allows
 /// it (Linux `renameat2(RENAME_EXCHANGE)`): at every moment `sortie` is
 /// either the previous dataset or the new one. The previous one ends up at
@@ -236,6 +300,7 @@ fn echanger(a: &Path, b: &Path) -> std::io::Result<()> {
 
 pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     let refs = referentiels(cfg)?;
+    let _verrou = verrouiller(&cfg.sortie, cfg.quiet)?;
     let tmp = dossier_temporaire(&cfg.sortie)?;
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).with_context(|| format!("nettoyage de {}", tmp.display()))?;

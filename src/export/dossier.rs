@@ -66,6 +66,8 @@ pub struct Exporteur {
     json: BufWriter<File>,
     documents: usize,
     sources: Vec<String>,
+    /// What `index.html` and `documentation.md` show, gathered as documents pass.
+    synthese: super::page::Synthese,
 }
 
 impl Exporteur {
@@ -101,7 +103,14 @@ impl Exporteur {
         let tete = serde_json::to_string_pretty(&serde_json::Value::Object(meta))?;
         let tete = tete.strip_suffix("\n}").unwrap_or(&tete);
         write!(json, "{tete},\n  \"documents\": [")?;
-        Ok(Exporteur { dir: dir.to_path_buf(), tables, json, documents: 0, sources: Vec::new() })
+        Ok(Exporteur {
+            dir: dir.to_path_buf(),
+            tables,
+            json,
+            documents: 0,
+            sources: Vec::new(),
+            synthese: Default::default(),
+        })
     }
 
     /// Writes the rows of one source document.
@@ -126,6 +135,7 @@ impl Exporteur {
             write!(self.json, "    {ligne}")?;
         }
         self.documents += 1;
+        self.synthese.ajouter(ex);
         self.sources.push(match &ex.document.titre {
             Some(t) => format!("{t} ({})", ex.document.fichier_source),
             None => ex.document.fichier_source.clone(),
@@ -198,6 +208,12 @@ impl Exporteur {
         serde_json::to_writer_pretty(&mut dp, &schema::datapackage(&fichiers, &self.sources))?;
         dp.write_all(b"\n")?;
         dp.flush()?;
+        // Documentation for people, not resources of the package (frictionless
+        // would read them as tables); `publish` uploads them as documentation.
+        let doc = super::documentation::documentation(&self.synthese, &fichiers);
+        std::fs::write(self.dir.join("documentation.md"), doc).context("écriture de documentation.md")?;
+        let page = super::page::index(&self.synthese, &fichiers);
+        std::fs::write(self.dir.join("index.html"), page).context("écriture de index.html")?;
         Ok(())
     }
 }

@@ -4,10 +4,13 @@
 //! use buffers; `cmd::build` decides where the bytes go.
 
 pub mod csv;
+pub mod documentation;
 pub mod dossier;
 pub mod json;
+pub mod page;
 pub mod parquet;
 pub mod schema;
+pub mod svg;
 
 use crate::model::Value;
 

@@ -333,15 +333,15 @@ fn identifiant_de_titre(titre: &str) -> String {
 /// 1. an attribution line "Témoignage de …" in the item: a testimonial
 ///    (every testimonial of the seed and of its drafts has one; no FAQ
 ///    panel, org chart or quote of the corpus does);
-/// 2. no attribution, but other items of the same page have one and this
-///    one has the question/answer shape (a question followed by an
-///    answer): a testimonial whose attribution was forgotten (kept, and
-///    `attribution-absente` says so);
-/// 3. anything else is not: an accordion of information panels (the
-///    "guichet" pages' "Détails", `dinum.md`'s org chart, `test-accordeon`),
-///    a `.lien-important` link no attribution follows (`acc-eig6`), quotes
-///    (`blockquote.citation`, kramdown `{: .citation}`: one person's words,
-///    no questions, no attribution line), an interview without attribution.
+/// 2. no attribution, but another item of the page has one: the page is a
+///    series of testimonials, and this accordion item is one whose
+///    attribution was forgotten (kept; `attribution-absente` says so);
+/// 3. a question asked and answered is NOT enough on its own: the guichet
+///    panels ask theirs ("Quels projets … sont acceptés ?") and are a FAQ;
+/// 4. anything else is not: information panels, a `.lien-important` link
+///    no attribution follows (`acc-eig6`), quotes (`blockquote.citation`,
+///    kramdown `{: .citation}`: one person's words, no questions, no
+///    attribution line), an interview or FAQ written as loose headings.
 ///
 /// A Markdown section is only a candidate when an attribution closes it, so
 /// signal 1 holds for every section.
@@ -350,14 +350,15 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
     let atteste = s.iter().any(|s| s.attribution);
     let mut retenus = Vec::new();
     for (e, sig) in page.elements.iter().zip(&s) {
-        if sig.attribution || (atteste && sig.questions > 0 && sig.reponses > 0) {
+        let serie = atteste && e.disposition == Disposition::Accordeon;
+        if sig.attribution || serie {
             retenus.push(e);
         } else if atteste {
             constats.ajouter(
                 None,
                 "element-non-temoignage",
                 Severite::Info,
-                format!("L'élément « {} » n'est pas retenu comme témoignage : ni ligne « Témoignage de … », ni questions/réponses.", e.titre),
+                format!("L'élément « {} » n'est pas retenu comme témoignage : aucune ligne « Témoignage de … » dans l'élément ni ailleurs dans la page.", e.titre),
                 Some(e.titre.clone()),
             );
         }
@@ -369,7 +370,7 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
         }
         let n = page.elements.len();
         if n > 0 {
-            motifs.push(format!("{n} élément(s) d'accordéon sans ligne « Témoignage de … » : un accordéon d'information (FAQ, organigramme, détails d'un guichet), pas des témoignages"));
+            motifs.push(format!("{n} élément(s) d'accordéon sans ligne « Témoignage de … » un accordéon d'information (FAQ, organigramme, détails d'un guichet), pas des témoignages"));
         }
         if !page.sections_ouvertes.is_empty() {
             motifs.push(format!(
