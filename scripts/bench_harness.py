@@ -179,6 +179,9 @@ def main():
         row["ratios"] = {
             "build_j1_vs_bare_parse": j1["mb_per_s"] / bare.get("parse_mb_per_s", float("nan")),
             f"peer_wall_vs_build_j{ncores}_wall": peer["wall_s"] / jn["wall_s"],
+            # Less sensitive to other load on the machine: CPU seconds (user + sys) of whole processes.
+            "cpu_build_j1_vs_bare_process": bare["cpu_s"] / j1["cpu_s"],
+            "cpu_peer_vs_build_j1": peer["cpu_s"] / j1["cpu_s"],
         }
         summary[s] = row
     flat = {}
@@ -208,6 +211,9 @@ def main():
         lines.append(f"ratio build --jobs 1 MB/s ÷ bare parse MB/s = {r['build_j1_vs_bare_parse']:.3f}  (target ≥ 0.5)")
         k = f"peer_wall_vs_build_j{ncores}_wall"
         lines.append(f"ratio Python peer wall ÷ build --jobs {ncores} wall = {r[k]:.2f}  (target ≥ 20)")
+        lines.append(f"CPU-time view (user+sys): bare parse process CPU ÷ build --jobs 1 CPU = "
+                     f"{r['cpu_build_j1_vs_bare_process']:.3f}; Python peer CPU ÷ build --jobs 1 CPU = "
+                     f"{r['cpu_peer_vs_build_j1']:.2f}")
         c = counts.get(s, {})
         if c:
             lines.append("counts (rows):  " + "; ".join(

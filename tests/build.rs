@@ -67,7 +67,13 @@ fn build_never_takes_text_from_scripts() {
     assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
     for (path, bytes) in fichiers(&wd.path("ds")) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("myFunction") && !text.contains("getElementById"), "script text in {path}");
+        // The seed's script defines myFunction and calls getElementById; the
+        // dataset's own page has a script of its own, so only the name the
+        // seed's script alone uses is searched there.
+        assert!(!text.contains("myFunction"), "script text in {path}");
+        if path != "index.html" {
+            assert!(!text.contains("getElementById"), "script text in {path}");
+        }
     }
 }
 
@@ -79,7 +85,7 @@ fn build_twice_is_byte_identical() {
     assert_eq!(code(&wd.run(&["build", "p", "--out", "b"])), 0);
     let a = fichiers(&wd.path("a"));
     let b = fichiers(&wd.path("b"));
-    assert_eq!(a.len(), 26);
+    assert_eq!(a.len(), 28);
     assert!(a == b, "two builds differ");
 }
 

@@ -93,9 +93,10 @@ fn corpus_all_pages_in_one_build() {
     assert_eq!(doc("2016-03-23-welcome-to-jekyll")["date_publication"], "2016-03-23");
     assert_eq!(doc("ami-ia-2")["publie"], "false");
     assert!(anomalies.iter().all(|a| a["code"] != "front-matter-invalide"), "every corpus front matter is valid YAML");
-    for (_, bytes) in fichiers(&wd.path("ds")) {
+    // The dataset's own page (index.html) has a script of its own.
+    for (path, bytes) in fichiers(&wd.path("ds")).into_iter().filter(|(p, _)| p != "index.html") {
         let s = String::from_utf8_lossy(&bytes);
-        assert!(!s.contains("{% highlight") && !s.contains("getElementById"), "Liquid or script text in the dataset");
+        assert!(!s.contains("{% highlight") && !s.contains("getElementById"), "Liquid or script text in {path}");
     }
 
     // The two drafts of the seed.

@@ -88,6 +88,10 @@ fn sha1(p: &Path) -> String {
 /// Every publishable file of `dir`, relative, sorted.
 fn fichiers(dir: &Path) -> Vec<String> {
     let mut v = vec!["datapackage.json".to_string()];
+    // The documentation a build writes; its index.html is never sent.
+    if dir.join("documentation.md").is_file() {
+        v.push("documentation.md".to_string());
+    }
     for (s, ext) in [("csv", "csv"), ("parquet", "parquet"), ("json", "json"), ("schemas", "json")] {
         for e in std::fs::read_dir(dir.join(s)).unwrap() {
             let n = e.unwrap().file_name().to_string_lossy().into_owned();
@@ -163,7 +167,8 @@ fn publish_full_cycle_plan_apply_rerun_replace() {
         let nom = f.rsplit('/').next().unwrap();
         assert_ne!(r["title"], json!(nom), "{f} garde le titre par défaut");
         assert_eq!(r["checksum"]["value"], json!(sha1(&dir.join(f))));
-        let attendu = if f.starts_with("schemas/") || f == "datapackage.json" { "documentation" } else { "main" };
+        let documentation = f.starts_with("schemas/") || f == "datapackage.json" || f == "documentation.md";
+        let attendu = if documentation { "documentation" } else { "main" };
         assert_eq!(r["type"], attendu, "{f}");
         if let Some(table) = f.strip_prefix("csv/").and_then(|n| n.strip_suffix(".csv")) {
             let schema = ressource(&d, &format!("schemas/{table}.json"));
@@ -356,13 +361,16 @@ fn publish_413_too_large_other_files_go_on() {
 fn publish_415_html_documentation_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = petit_jeu(tmp.path());
-    std::fs::write(dir.join("index.html"), "<html><body>Documentation</body></html>\n").unwrap();
+    // The dataset's own page is never sent: data.gouv.fr refuses HTML.
+    std::fs::write(dir.join("index.html"), "<html><body>Page</body></html>\n").unwrap();
+    std::fs::write(dir.join("documentation.md"), "# Documentation\n").unwrap();
     let api = StandIn::demarrer(CLE);
     api.creer_dataset(DATASET);
+    api.panne("POST", "/upload/", 415, json!({ "message": "Incorrect file content type: HTML" }), 0, 1);
     let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("index.html") && r.stderr.contains("415") && r.stderr.contains("type de fichier refusé"),
+        r.stderr.contains("415") && r.stderr.contains("type de fichier refusé") && !r.stdout.contains("index.html"),
         "{}",
         r.stderr
     );

@@ -65,19 +65,32 @@ fn planifier(entrees: Vec<read::Entree>) -> Vec<Travail> {
 /// Reads, parses and normalises one page (pure but for the read).
 fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Extraction, u64), String> {
     let lu = read::lire(&t.entree).map_err(|e| format!("{} : illisible : {e}", t.entree.chemin.display()))?;
-    let decodage = read::decoder(&t.entree, &lu);
-    let mut anomalies = t.anomalies.clone();
+    let ex = extraire_page(&t.entree, &lu, &t.identifiant, t.anomalies.clone(), refs);
+    Ok((ex, lu.octets.len() as u64))
+}
+
+/// The whole pipeline for one page's bytes: decode, parse, normalise, and
+/// the record-level checks. Pure; used by `build`, the property tests and
+/// the fuzz targets.
+pub fn extraire_page(
+    entree: &read::Entree,
+    lu: &read::Lu,
+    identifiant: &str,
+    mut anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
+    refs: &Referentiels,
+) -> Extraction {
+    let decodage = read::decoder(entree, lu);
     anomalies.extend(decodage.constats.into_iter().map(|(c, s, m)| (c, s, m, None)));
     let source = Source {
-        identifiant: t.identifiant.clone(),
-        fichier_source: t.entree.relatif.clone(),
+        identifiant: identifiant.to_string(),
+        fichier_source: entree.relatif.clone(),
         empreinte: format!("sha256:{}", hex::encode(Sha256::digest(&lu.octets))),
         anomalies,
     };
     let page = parse::parse_page(&decodage.texte, decodage.format);
     let mut ex = normalise::normaliser(&source, &page, refs);
     validate::formules(&mut ex);
-    Ok((ex, lu.octets.len() as u64))
+    ex
 }
 
 /// Counts for the summary line.

@@ -294,6 +294,6 @@ mod tests {
             assert!(d.contains(&format!("### `{}` — ", t.name)), "{}", t.name);
         }
         assert_eq!(d, documentation(&Synthese::default(), &[]));
-        assert!(d.ends_with(|c: char| c == '\n') && !d.ends_with("\n\n"));
+        assert!(d.ends_with('\n') && !d.ends_with("\n\n"));
     }
 }

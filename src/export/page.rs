@@ -93,7 +93,7 @@ pub fn echapper(s: &str) -> String {
 /// Catalogue text (inline Markdown) as HTML: escaped, `code` spans kept.
 pub fn code_en_ligne(md: &str) -> String {
     let morceaux: Vec<&str> = md.split('`').collect();
-    if morceaux.len() % 2 == 0 {
+    if morceaux.len().is_multiple_of(2) {
         // An unpaired backtick: show the text as it is.
         return echapper(md);
     }
@@ -152,7 +152,7 @@ code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;backgr
 .evitement{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .evitement:focus{left:1rem}
 .note,.vide,.id{color:#595959}
-.id{font-size:.8em;display:block}
+.id{font-size:.8em;display:block;overflow-wrap:anywhere}
 .defile{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem}
 caption{text-align:left;font-weight:600;padding:.3rem 0}

@@ -61,8 +61,10 @@ impl FichierLocal {
     }
 }
 
-/// Top-level files published as documentation when present.
-const DOCUMENTATION: &[&str] = &["md", "txt", "html", "htm", "pdf"];
+/// Top-level files published as documentation when present. Not HTML:
+/// data.gouv.fr refuses HTML uploads (415 « Incorrect file content type:
+/// HTML »), so `index.html` stays with the files to host elsewhere.
+const DOCUMENTATION: &[&str] = &["md", "txt", "pdf"];
 
 pub fn sha1_fichier(p: &Path) -> std::io::Result<(String, u64)> {
     let mut f = std::fs::File::open(p)?;
