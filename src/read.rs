@@ -133,6 +133,10 @@ pub fn trouver(inputs: &[PathBuf]) -> (Vec<Entree>, Vec<ErreurEntree>) {
                 let mut vus = HashSet::new();
                 parcourir(input, input, &mut vus, &mut entrees, &mut erreurs);
             }
+            Ok(m) if !m.is_file() => erreurs.push(ErreurEntree {
+                chemin: input.display().to_string(),
+                message: "n'est pas un fichier ordinaire (tube, socket ou périphérique) : ignoré".into(),
+            }),
             Ok(_) => {
                 let nom = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 entrees.push(Entree { relatif: nom, chemin: input.clone(), url: None });
@@ -155,6 +159,10 @@ fn parcourir(
     match std::fs::canonicalize(dir) {
         Ok(c) => {
             if !vus.insert(c) {
+                erreurs.push(ErreurEntree {
+                    chemin: dir.display().to_string(),
+                    message: "dossier déjà parcouru (lien symbolique en boucle ou en double) : ignoré".into(),
+                });
                 return;
             }
         }
@@ -179,6 +187,11 @@ fn parcourir(
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => parcourir(racine, &p, vus, entrees, erreurs),
+            // A FIFO or a device would block or never end: not a page.
+            Ok(m) if !m.is_file() => erreurs.push(ErreurEntree {
+                chemin: p.display().to_string(),
+                message: "n'est pas un fichier ordinaire (tube, socket ou périphérique) : ignoré".into(),
+            }),
             Ok(_) => {
                 let ext = nom.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
                 if EXTENSIONS.contains(&ext.as_str()) {
@@ -229,8 +242,28 @@ pub fn lire(entree: &Entree) -> Result<Lu, String> {
     match &entree.url {
         Some(u) => telecharger(u, &LIMITES),
         None => {
-            std::fs::read(&entree.chemin).map(|octets| Lu { octets, type_contenu: None }).map_err(|e| e.to_string())
+            let taille = std::fs::metadata(&entree.chemin).map_err(|e| format!("illisible : {e}"))?.len();
+            if taille > TAILLE_MAX_PAGE {
+                return Err(TropGrande(taille).to_string());
+            }
+            std::fs::read(&entree.chemin)
+                .map(|octets| Lu { octets, type_contenu: None })
+                .map_err(|e| format!("illisible : {e}"))
         }
+    }
+}
+
+/// Largest page read from disk: the largest real page is a few hundred
+/// kilobytes; beyond this, a file is not a page and is not loaded at all,
+/// which bounds memory and time per page.
+pub const TAILLE_MAX_PAGE: u64 = 16 * 1024 * 1024;
+
+/// The message of a page over `TAILLE_MAX_PAGE`.
+pub struct TropGrande(pub u64);
+
+impl std::fmt::Display for TropGrande {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "page trop grande : {} octets (limite {} octets) ; non lue", self.0, TAILLE_MAX_PAGE)
     }
 }
 
@@ -426,8 +459,41 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
             },
         }
     };
+    let mut texte = texte;
+    if octets.is_empty() {
+        constats.push(("page-vide", Severite::Erreur, format!("{} : le fichier est vide (0 octet)", entree.relatif)));
+    } else if let Some(pos) = octets.iter().position(|&b| b == 0) {
+        let n = octets.iter().filter(|&&b| b == 0).count();
+        constats.push((
+            "octets-nuls",
+            Severite::Erreur,
+            format!("{} : {n} octet(s) nul(s), le premier à l'octet {pos} ; ce n'est pas du texte", entree.relatif),
+        ));
+    }
+    if est_binaire(&texte) {
+        constats.push((
+            "contenu-binaire",
+            Severite::Erreur,
+            format!("{} : le contenu est binaire (caractères de contrôle) ; rien n'en est extrait", entree.relatif),
+        ));
+        texte.clear();
+    }
     let format = format_http.unwrap_or_else(|| entree.format(&texte));
     Decodage { texte, format, constats }
+}
+
+/// More than 5 % control characters (other than tab, line ends and form
+/// feed) in the first 64 Ki characters: an image, an archive, not a page.
+fn est_binaire(texte: &str) -> bool {
+    let mut total = 0usize;
+    let mut controle = 0usize;
+    for c in texte.chars().take(64 * 1024) {
+        total += 1;
+        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || c == '\u{fffd}' {
+            controle += 1;
+        }
+    }
+    total > 0 && controle * 20 > total
 }
 
 /// Whether the bytes hold at least one well-formed multi-byte UTF-8 sequence.

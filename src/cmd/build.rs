@@ -64,7 +64,7 @@ fn planifier(entrees: Vec<read::Entree>) -> Vec<Travail> {
 
 /// Reads, parses and normalises one page (pure but for the read).
 fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Extraction, u64), String> {
-    let lu = read::lire(&t.entree).map_err(|e| format!("{} : illisible : {e}", t.entree.chemin.display()))?;
+    let lu = read::lire(&t.entree).map_err(|e| format!("{} : {e}", t.entree.chemin.display()))?;
     let ex = extraire_page(&t.entree, &lu, &t.identifiant, t.anomalies.clone(), refs);
     Ok((ex, lu.octets.len() as u64))
 }

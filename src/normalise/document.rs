@@ -107,6 +107,9 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     for (code, sev, msg, extrait) in &source.anomalies {
         constats.ajouter(None, code, *sev, msg.clone(), extrait.clone());
     }
+    for (code, severite, message) in &page.constats {
+        constats.ajouter(None, code, *severite, format!("{} : {message}", source.fichier_source), None);
+    }
     if let Some(e) = &page.erreur_front {
         constats.ajouter(
             None,
@@ -162,6 +165,18 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     for (i, element) in retenus.iter().enumerate() {
         let rang = i as i64 + 1;
         let mut id = element.id.as_deref().map(plier_identifiant).unwrap_or_default();
+        if id.len() > ID_MAX {
+            // A huge attribute must not become a huge identifier (and a file
+            // name nobody can open); the cut is reported.
+            constats.ajouter(
+                None,
+                "identifiant-trop-long",
+                Severite::Avertissement,
+                format!("L'identifiant de l'élément {rang} fait {} caractères ; il est coupé à {ID_MAX}.", id.len()),
+                Some(id.chars().take(80).collect()),
+            );
+            id = identifiant_de_titre(&id[..ID_MAX]);
+        }
         if id.is_empty() {
             id = identifiant_de_titre(&element.titre);
             let repli = if id.is_empty() { format!("element-{rang}") } else { id.clone() };
@@ -233,6 +248,23 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         &mut constats,
     );
     liens.extend(page.liens_hors_elements.iter().map(|l| (None, l)));
+    // An empty `href` links nowhere; a huge one is not a URL anybody wrote.
+    let mut longs = 0;
+    liens.retain(|(_, l)| {
+        if l.href.len() > URL_MAX {
+            longs += 1;
+        }
+        !l.href.is_empty() && l.href.len() <= URL_MAX
+    });
+    if longs > 0 {
+        constats.ajouter(
+            None,
+            "lien-trop-long",
+            Severite::Avertissement,
+            format!("{longs} lien(s) de plus de {URL_MAX} caractères ignoré(s)."),
+            None,
+        );
+    }
     for (i, (temoignage, l)) in liens.into_iter().enumerate() {
         ex.liens.push(Lien {
             document: doc_id.to_string(),
@@ -319,6 +351,10 @@ fn sans_marqueurs(element: &ElementBrut) -> ElementBrut {
 
 /// An identifier from a title, cut at a word boundary: Markdown sections are
 /// named by their project link ("La Géoplateforme" → `la-geoplateforme`).
+/// Longest item identifier kept (after folding) and longest link target.
+const ID_MAX: usize = 120;
+const URL_MAX: usize = 8192;
+
 fn identifiant_de_titre(titre: &str) -> String {
     let id = plier_identifiant(titre);
     if id.len() <= 60 {

@@ -100,13 +100,30 @@ pub fn split(text: &str) -> Split<'_> {
     none
 }
 
+/// serde-saphyr's message on one line, with the line counted in the file
+/// (the YAML starts on line 2, after the opening `---`):
+/// "error: line 1 column 8: unclosed bracket '['" + a source excerpt →
+/// "ligne 2, colonne 8 : unclosed bracket '['".
+fn message_court(m: &str) -> String {
+    static POS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^(?:error: )?line (\d+) column (\d+): (.*)$").unwrap());
+    let premiere = m.lines().next().unwrap_or(m).trim();
+    match POS.captures(premiere) {
+        Some(c) => {
+            let ligne: usize = c[1].parse().unwrap_or(0);
+            format!("ligne {}, colonne {} : {}", ligne + 1, &c[2], &c[3])
+        }
+        None => premiere.to_string(),
+    }
+}
+
 /// Reads the YAML of a front matter. The error is serde-saphyr's message,
 /// which names the line and column within the YAML block.
 pub fn parse(yaml: &str) -> Result<FrontMatter, String> {
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let raw: Raw = serde_saphyr::from_str(yaml).map_err(|e| e.to_string())?;
+    let raw: Raw = serde_saphyr::from_str(yaml).map_err(|e| message_court(&e.to_string()))?;
     let text =
         |f: &Option<Flex>| f.as_ref().and_then(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut categories = raw.categories.as_ref().map(Flex::list).unwrap_or_default();

@@ -127,6 +127,70 @@ pub struct PageBrute {
     pub citations: Vec<CitationBrute>,
     /// `.lien-important` links that no "Témoignage de …" line followed.
     pub sections_ouvertes: Vec<LienBrut>,
+    /// What makes the page itself suspect (too deep, cut short).
+    pub constats: Vec<(&'static str, crate::model::Severite, String)>,
+}
+
+/// Deepest element nesting read. Real pages nest a few dozen levels;
+/// html5ever's tree builder checks scopes along the stack of open elements,
+/// so 200,000 nested elements would take minutes: such a page is refused.
+pub const PROFONDEUR_MAX: usize = 2_000;
+
+/// A cheap estimate of the deepest nesting, before parsing: start tags
+/// open, end tags close; void elements and elements the parser closes by
+/// itself (`p`, `li`, cells…) are not counted. Comments are skipped.
+pub fn profondeur_estimee(html: &str) -> usize {
+    const VIDES: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p",
+        "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup",
+    ];
+    let b = html.as_bytes();
+    let (mut i, mut prof, mut max) = (0usize, 0usize, 0usize);
+    while let Some(k) = memchr_lt(&b[i..]) {
+        i += k + 1;
+        if b[i..].starts_with(b"!--") {
+            match html[i..].find("-->") {
+                Some(f) => {
+                    i += f + 3;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let fermant = b.get(i) == Some(&b'/');
+        let debut = if fermant { i + 1 } else { i };
+        let fin = b[debut..].iter().position(|c| !c.is_ascii_alphanumeric()).map_or(b.len(), |n| debut + n);
+        if fin == debut || !b[debut].is_ascii_alphabetic() {
+            continue;
+        }
+        let nom = html[debut..fin].to_ascii_lowercase();
+        if VIDES.contains(&nom.as_str()) {
+            continue;
+        }
+        if fermant {
+            prof = prof.saturating_sub(1);
+        } else {
+            let auto = b[fin..].iter().position(|&c| c == b'>').is_some_and(|n| n > 0 && b[fin + n - 1] == b'/');
+            if !auto {
+                prof += 1;
+                max = max.max(prof);
+            }
+        }
+    }
+    max
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
+}
+
+/// Byte offset where a page ends inside a tag (`…<div cla`), if it does.
+pub fn coupee_dans_une_balise(texte: &str) -> Option<usize> {
+    let t = texte.trim_end();
+    let lt = t.rfind('<')?;
+    let suite = t[lt + 1..].chars().next()?;
+    let ouverte = t[lt..].find('>').is_none();
+    (ouverte && (suite.is_ascii_alphabetic() || suite == '/' || suite == '!')).then_some(lt)
 }
 
 fn sel(s: &str) -> Selector {
@@ -236,13 +300,34 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
             Ok(f) => (f, None),
             // The front matter starts on line 2 of the file; what can be
             // salvaged line by line (title, date…) still is.
-            Err(e) => (frontmatter::recuperer(yaml), Some(format!("{e} (le front matter commence à la ligne 2)"))),
+            Err(e) => (frontmatter::recuperer(yaml), Some(e)),
         },
         None => (FrontMatter::default(), None),
     };
     let html = match format {
         Format::Markdown => kramdown::rendre(split.body),
         Format::Html => split.body.to_string(),
+    };
+    let mut constats = Vec::new();
+    if let Some(pos) = coupee_dans_une_balise(text) {
+        constats.push((
+            "page-tronquee",
+            crate::model::Severite::Erreur,
+            format!("la page s'arrête au milieu d'une balise (octet {pos}) : elle est sans doute incomplète"),
+        ));
+    }
+    let profondeur = profondeur_estimee(&html);
+    let html = if profondeur > PROFONDEUR_MAX {
+        constats.push((
+            "imbrication-trop-profonde",
+            crate::model::Severite::Erreur,
+            format!(
+                "environ {profondeur} éléments imbriqués (limite {PROFONDEUR_MAX}) : le corps de la page n'est pas lu"
+            ),
+        ));
+        String::new()
+    } else {
+        html
     };
     let doc = Html::parse_document(&html);
     let root = racine(&doc, format);
@@ -267,6 +352,7 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
         blocs_hors_elements: Vec::new(),
         citations: plat.citations,
         sections_ouvertes: Vec::new(),
+        constats,
     };
     decouper(&mut page, plat.blocs, plat.liens, plat.marques, plat.items);
     page

@@ -1,0 +1,102 @@
+//! Bad input: each bad file is reported by name, the run goes on, the seed's
+//! testimonials are still published, in bounded time and memory.
+
+mod common;
+use common::*;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+#[test]
+fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
+    wd.write("p/vide.md", b"");
+    let mut binaire = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    binaire.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
+    wd.write("p/binaire.md", binaire);
+    wd.write("p/latin1.md", b"---\ntitle: Essai\n---\n<p>T\xe9moignage de la direction \xe0 tester</p>\n");
+    wd.write("p/coupee.html", "<html><body><div class=\"accordion-item\"><button class=\"accordion-title\" aria-con");
+    wd.write("p/yaml.md", "---\ntitle: [pas fermé\ndate: 2024-01-01\n---\nCorps lisible.\n");
+    wd.write("p/nul.md", "---\ntitle: Nul\n---\nUn texte\0avec un octet nul.\n");
+    let enorme = std::fs::File::create(wd.path("p/enorme.md")).unwrap();
+    enorme.set_len(100 * 1024 * 1024).unwrap(); // 100 MB, sparse: never read
+    wd.write(
+        "p/profond.html",
+        format!("<html><body>{}x{}</body></html>", "<div>".repeat(200_000), "</div>".repeat(200_000)),
+    );
+    wd.write(
+        "p/attribut.html",
+        format!(
+            "<html><body><div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{}\">T</button><div class=\"accordion-content\"><p><a href=\"https://exemple.fr/{}\">l</a></p><p>Témoignage de la DINUM</p></div></div></body></html>",
+            "a".repeat(5_000_000),
+            "b".repeat(1_000_000)
+        ),
+    );
+    std::os::unix::fs::symlink("nulle-part.md", wd.path("p/illisible.md")).unwrap();
+    std::os::unix::fs::symlink(".", wd.path("p/boucle")).unwrap();
+    let tube = std::process::Command::new("mkfifo").arg(wd.path("p/tube.md")).status().is_ok_and(|s| s.success());
+
+    let debut = Instant::now();
+    let o = wd.run(&["build", "p", "--out", "ds"]);
+    let duree = debut.elapsed();
+    let err = stderr(&o);
+    assert_eq!(code(&o), 1, "{err}");
+    assert!(duree < Duration::from_secs(120), "took {duree:?}");
+    // Files that give no document are named on stderr.
+    for f in ["enorme.md", "illisible.md", "boucle"] {
+        assert!(err.contains(f), "{f} not named:\n{err}");
+    }
+    assert!(err.contains("page trop grande"), "{err}");
+    if tube {
+        assert!(err.contains("tube.md") && err.contains("fichier ordinaire"), "{err}");
+    }
+    // The others are documents with findings naming the file.
+    let a = wd.csv("ds/csv/anomalies.csv");
+    let mut par_doc: HashMap<String, Vec<String>> = HashMap::new();
+    for r in &a {
+        par_doc.entry(r["document"].clone()).or_default().push(r["code"].clone());
+    }
+    let attendu = [
+        ("vide", "page-vide"),
+        ("binaire", "contenu-binaire"),
+        ("latin1", "encodage-devine"),
+        ("coupee", "page-tronquee"),
+        ("yaml", "front-matter-invalide"),
+        ("nul", "octets-nuls"),
+        ("profond", "imbrication-trop-profonde"),
+        ("attribut", "identifiant-trop-long"),
+        ("attribut", "lien-trop-long"),
+    ];
+    for (doc, code_attendu) in attendu {
+        let codes = par_doc.get(doc).unwrap_or_else(|| panic!("no document {doc}: {par_doc:?}"));
+        assert!(codes.iter().any(|c| c == code_attendu), "{doc}: {code_attendu} not in {codes:?}");
+        let ligne = a.iter().find(|r| r["document"] == doc && r["code"] == code_attendu).unwrap();
+        if code_attendu != "identifiant-trop-long" && code_attendu != "lien-trop-long" {
+            assert!(ligne["message"].contains(doc), "the message names the file: {ligne:?}");
+        }
+    }
+    let nul = a.iter().find(|r| r["document"] == "nul" && r["code"] == "octets-nuls").unwrap();
+    assert!(nul["message"].contains("octet 27"), "byte offset given: {nul:?}");
+    // The latin-1 page is read, not garbled.
+    let d = wd.csv("ds/csv/documents.csv");
+    assert!(d.iter().any(|r| r["identifiant"] == "latin1"));
+    let t = wd.csv("ds/csv/temoignages.csv");
+    assert_eq!(t.iter().filter(|r| r["document"] == "2024-07-03-cloud-temoignages").count(), 10);
+    assert!(t.iter().all(|r| r["identifiant"].len() < 200), "no huge identifier");
+    assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}
+
+#[test]
+fn mauvaises_entrees_a_folder_of_ten_thousand_files() {
+    let wd = Workdir::new();
+    for i in 0..10_000 {
+        wd.write(
+            &format!("p/{:02}/page-{i:05}.md", i % 50),
+            format!("---\ntitle: Page {i}\n---\n<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"p{i}\">Projet {i}</button><div class=\"accordion-content\" id=\"p{i}\"><p><strong>Pouvez-vous décrire le projet ?</strong></p><p>Plus de {i} agents.</p><p>Témoignage de la DINUM</p></div></div>\n"),
+        );
+    }
+    let o = wd.run(&["build", "p", "--out", "ds", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(wd.csv("ds/csv/documents.csv").len(), 10_000);
+    assert_eq!(wd.csv("ds/csv/temoignages.csv").len(), 10_000);
+}
