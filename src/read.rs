@@ -484,16 +484,17 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
 
 /// More than 5 % control characters (other than tab, line ends and form
 /// feed) in the first 64 Ki characters: an image, an archive, not a page.
+/// (Bytes that are not UTF-8 are `encodage-invalide`, not binary.)
 fn est_binaire(texte: &str) -> bool {
     let mut total = 0usize;
     let mut controle = 0usize;
     for c in texte.chars().take(64 * 1024) {
         total += 1;
-        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || c == '\u{fffd}' {
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
             controle += 1;
         }
     }
-    total > 0 && controle * 20 > total
+    total >= 16 && controle * 20 > total
 }
 
 /// Whether the bytes hold at least one well-formed multi-byte UTF-8 sequence.
