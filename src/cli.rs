@@ -20,7 +20,7 @@ pub enum Command {
     /// The dataset is written to a temporary folder next to DIR, checked,
     /// then swapped in: a failed or interrupted build leaves DIR as it was.
     Build {
-        /// Files or folders to read (folders: .md, .markdown, .html, .htm, recursively).
+        /// Files, folders or http(s):// URLs to read (folders: .md, .markdown, .html, .htm, recursively).
         #[arg(default_value = crate::config::ENTREE_PAR_DEFAUT)]
         inputs: Vec<PathBuf>,
         /// Dataset folder to write.

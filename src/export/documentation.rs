@@ -70,7 +70,7 @@ Les fichiers d'entrée sont lus dans l'ordre de leur chemin. Un article Jekyll (
 
 ### Témoignages et identifiants
 
-Un témoignage est un élément d'accordéon (`div.accordion-item`), une section Markdown introduite par un lien `.lien-important` et close par « Témoignage de … », ou une citation. Un candidat n'est retenu que s'il porte des questions suivies de réponses ou une attribution. L'identifiant d'un témoignage est `<document>--<élément>`, où l'élément vient de `aria-controls`/`id` replié en ASCII minuscule (`listes-électorales` → `listes-electorales`) ; celui d'un document est le nom du fichier sans extension, replié de même. Ils restent stables d'une exécution à l'autre ; un doublon reçoit un suffixe et une anomalie.
+Un candidat est un élément d'accordéon (`div.accordion-item`), une section Markdown introduite par un lien `.lien-important`, ou une citation. Il n'est retenu comme témoignage que s'il porte une ligne « Témoignage de … », ou s'il appartient à un accordéon dont un autre élément en porte une (anomalie `attribution-absente`) : des questions suivies de réponses ne suffisent pas, car les pages de foire aux questions en ont aussi. Chaque candidat écarté et chaque page sans témoignage reçoivent une anomalie `info` qui dit pourquoi. L'identifiant d'un témoignage est `<document>--<élément>`, où l'élément vient de `aria-controls`/`id` replié en ASCII minuscule (`listes-électorales` → `listes-electorales`) ; celui d'un document est le nom du fichier sans extension, replié de même. Ils restent stables d'une exécution à l'autre ; un doublon reçoit un suffixe et une anomalie.
 
 Limite : une page d'une autre mise en forme que celles-ci ne donne aucun témoignage (anomalie `aucun-temoignage`).
 
