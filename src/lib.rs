@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod empreinte;
 pub mod export;
 pub mod fields;
 pub mod model;

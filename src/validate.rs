@@ -11,7 +11,6 @@ use crate::fields::Kind;
 use chrono::NaiveDate;
 use regex::Regex;
 use serde_json::Value as Json;
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Component, Path};
@@ -175,24 +174,6 @@ fn empreinte_cle(parts: &[&str]) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
-/// Size and SHA-256 of a file, read in a stream.
-fn taille_et_empreinte(path: &Path) -> std::io::Result<(u64, String)> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf)?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((n, hex::encode(h.finalize())))
-}
-
 /// Validates a dataset folder; an empty list means it is valid.
 pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
     let mut out = Vec::new();
@@ -253,7 +234,7 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
             c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
             continue;
         }
-        let (taille, hex) = match taille_et_empreinte(&dir.join(path)) {
+        let (taille, hex) = match crate::empreinte::fichier(&dir.join(path)) {
             Ok(x) => x,
             Err(e) => {
                 c(path, None, None, "fichier-absent", format!("illisible : {e}"));

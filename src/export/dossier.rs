@@ -13,9 +13,8 @@ use crate::model::{Extraction, Row};
 use anyhow::{Context, Result};
 use parquet::arrow::ArrowWriter;
 use serde_json::{json, Map};
-use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,19 +36,7 @@ fn creer(dir: &Path, relatif: &str) -> Result<BufWriter<File>> {
 
 /// Size and SHA-256 of a written file, read back in a stream.
 fn empreinte(path: &Path) -> Result<(u64, String)> {
-    let mut f = File::open(path).with_context(|| format!("lecture de {}", path.display()))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf)?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((n, hex::encode(h.finalize())))
+    crate::empreinte::fichier(path).with_context(|| format!("lecture de {}", path.display()))
 }
 
 struct TableOuverte {

@@ -5,10 +5,10 @@
 //! Decisions rest on local cues around each name; nothing is carried across
 //! sentences, pronouns in other sentences are not resolved, and there is no I/O.
 
+use super::texte::Plie;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
-use unicode_normalization::UnicodeNormalization;
 
 /// One qualification named in a sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -594,46 +594,6 @@ fn re_liaison() -> &'static Regex {
 // ---------------------------------------------------------------------------
 // Folded text, words, clauses
 // ---------------------------------------------------------------------------
-
-/// The sentence with accents removed, ligatures expanded, apostrophes,
-/// dashes and spaces unified: `casse` keeps the case, `bas` is lowercase.
-/// Both have the same byte offsets, so a span found in one is valid in the
-/// other.
-struct Plie {
-    casse: String,
-    bas: String,
-}
-
-impl Plie {
-    fn depuis(s: &str) -> Plie {
-        let mut casse = String::with_capacity(s.len());
-        let mut bas = String::with_capacity(s.len());
-        let mut morceau = String::new();
-        for c in s.chars() {
-            morceau.clear();
-            match c {
-                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => morceau.push('\''),
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => morceau.push('-'),
-                'œ' => morceau.push_str("oe"),
-                'Œ' => morceau.push_str("OE"),
-                'æ' => morceau.push_str("ae"),
-                'Æ' => morceau.push_str("AE"),
-                c if c.is_whitespace() => morceau.push(' '),
-                c => morceau.extend(c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d))),
-            }
-            for p in morceau.chars() {
-                casse.push(p);
-                let mut l = p.to_lowercase();
-                let b = match (l.next(), l.next()) {
-                    (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
-                    _ => p,
-                };
-                bas.push(b);
-            }
-        }
-        Plie { casse, bas }
-    }
-}
 
 #[derive(Debug, Clone)]
 struct Mot {

@@ -138,6 +138,45 @@ pub fn phrases(texte: &str) -> Vec<&str> {
     out
 }
 
+/// The sentence with accents removed, ligatures expanded, apostrophes,
+/// dashes and spaces unified: `casse` keeps the case, `bas` is lowercase.
+/// Both have the same byte offsets.
+pub struct Plie {
+    pub casse: String,
+    pub bas: String,
+}
+
+impl Plie {
+    pub fn depuis(s: &str) -> Plie {
+        let mut casse = String::with_capacity(s.len());
+        let mut bas = String::with_capacity(s.len());
+        let mut morceau = String::new();
+        for c in s.chars() {
+            morceau.clear();
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => morceau.push('\''),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => morceau.push('-'),
+                'œ' => morceau.push_str("oe"),
+                'Œ' => morceau.push_str("OE"),
+                'æ' => morceau.push_str("ae"),
+                'Æ' => morceau.push_str("AE"),
+                c if c.is_whitespace() => morceau.push(' '),
+                c => morceau.extend(c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d))),
+            }
+            for p in morceau.chars() {
+                casse.push(p);
+                let mut l = p.to_lowercase();
+                let b = match (l.next(), l.next()) {
+                    (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
+                    _ => p,
+                };
+                bas.push(b);
+            }
+        }
+        Plie { casse, bas }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
