@@ -69,6 +69,11 @@ fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Extraction, u64), String
     Ok((ex, lu.octets.len() as u64))
 }
 
+/// Time allowed to one page. Size and nesting limits already bound it (a
+/// 16 MiB page takes about a second); this is the guard for what they miss:
+/// the items left when it runs out are reported, not extracted.
+pub const TEMPS_MAX_PAGE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The whole pipeline for one page's bytes: decode, parse, normalise, and
 /// the record-level checks. Pure; used by `build`, the property tests and
 /// the fuzz targets.
@@ -79,6 +84,7 @@ pub fn extraire_page(
     mut anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
     refs: &Referentiels,
 ) -> Extraction {
+    let echeance = std::time::Instant::now() + TEMPS_MAX_PAGE;
     let decodage = read::decoder(entree, lu);
     anomalies.extend(decodage.constats.into_iter().map(|(c, s, m)| (c, s, m, None)));
     let source = Source {
@@ -86,6 +92,7 @@ pub fn extraire_page(
         fichier_source: entree.relatif.clone(),
         empreinte: format!("sha256:{}", hex::encode(Sha256::digest(&lu.octets))),
         anomalies,
+        echeance: Some(echeance),
     };
     let page = parse::parse_page(&decodage.texte, decodage.format);
     let mut ex = normalise::normaliser(&source, &page, refs);
@@ -120,7 +127,13 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Res
         return Ok(bilan);
     }
     let travaux = planifier(entrees);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.jobs).build().context("création des fils de calcul")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        // The page walk is recursive, bounded at `parse` depth limits: give
+        // each thread a main thread's stack and more.
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .context("création des fils de calcul")?;
     let barre = progression(cfg, travaux.len());
     let debut = std::time::Instant::now();
     let mut exporteur = Some(export::dossier::Exporteur::nouveau(tmp)?);

@@ -30,11 +30,30 @@ pub struct Synthese {
     pub anomalies: BTreeMap<(&'static str, &'static str), usize>,
 }
 
+/// Characters of a description the page shows.
+const APERCU: usize = 400;
+
+/// The first `n` characters of a text, cut at a word, with `…` when cut.
+fn apercu(texte: &str, n: usize) -> String {
+    if texte.chars().count() <= n {
+        return texte.to_string();
+    }
+    let coupe: String = texte.chars().take(n).collect();
+    let coupe = coupe.rsplit_once(' ').map_or(coupe.as_str(), |(a, _)| a).to_string();
+    format!("{coupe}…")
+}
+
 impl Synthese {
     pub fn ajouter(&mut self, ex: &Extraction) {
-        self.documents.push(ex.document.clone());
-        self.temoignages.extend(ex.temoignages.iter().cloned());
-        self.indicateurs.extend(ex.indicateurs.iter().cloned());
+        // Only what the page shows is kept, so memory stays small on a big
+        // corpus: no chapeau, descriptions cut to a teaser, no sentences.
+        self.documents.push(Document { chapeau: None, ..ex.document.clone() });
+        self.temoignages.extend(ex.temoignages.iter().map(|t| Temoignage {
+            description: t.description.as_deref().map(|d| apercu(d, APERCU)),
+            attribution: None,
+            ..t.clone()
+        }));
+        self.indicateurs.extend(ex.indicateurs.iter().map(|i| Indicateur { phrase: String::new(), ..i.clone() }));
         for q in &ex.qualifications {
             self.qualifications
                 .entry((q.qualification.clone(), q.statut.clone()))

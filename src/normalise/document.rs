@@ -24,6 +24,9 @@ pub struct Source {
     pub empreinte: String,
     /// Findings met while reading (encoding…), added before the page's own.
     pub anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
+    /// When the page's time is up: the items not yet normalised are dropped
+    /// with a `delai-depasse` finding. `None`: no limit.
+    pub echeance: Option<std::time::Instant>,
 }
 
 /// Collects findings with their rank in the document.
@@ -161,8 +164,24 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     let empreinte = |e: &ElementBrut| -> String {
         e.blocs.iter().flat_map(|b| b.texte.chars()).filter(|c| c.is_alphanumeric()).collect()
     };
-    let mut deja: Vec<(&str, String, String)> = Vec::new();
+    // (title, letters) → identifier of the first item with them.
+    let mut deja: HashMap<(&str, String), String> = HashMap::new();
     for (i, element) in retenus.iter().enumerate() {
+        if source.echeance.is_some_and(|e| std::time::Instant::now() > e) {
+            constats.ajouter(
+                None,
+                "delai-depasse",
+                Severite::Erreur,
+                format!(
+                    "{} : le temps alloué à la page est écoulé ; {} élément(s) sur {} ne sont pas lus",
+                    source.fichier_source,
+                    retenus.len() - i,
+                    retenus.len()
+                ),
+                None,
+            );
+            break;
+        }
         let rang = i as i64 + 1;
         let mut id = element.id.as_deref().map(plier_identifiant).unwrap_or_default();
         if id.len() > ID_MAX {
@@ -223,7 +242,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         }
         let tid = format!("{doc_id}--{id}");
         let texte = empreinte(element);
-        if let Some((_, _, autre)) = deja.iter().find(|(t, b, _)| *t == element.titre && *b == texte) {
+        if let Some(autre) = deja.get(&(element.titre.as_str(), texte.clone())) {
             constats.ajouter(
                 Some(&tid),
                 "temoignage-repete",
@@ -235,7 +254,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
                 Some(element.titre.clone()),
             );
         }
-        deja.push((element.titre.as_str(), texte, tid.clone()));
+        deja.entry((element.titre.as_str(), texte)).or_insert_with(|| tid.clone());
         provisoires(element.blocs.iter().map(|b| b.texte.as_str()), &element.liens, Some(&tid), &mut constats);
         let propre = sans_marqueurs(element);
         normaliser_element(&ctx, &propre, &tid, rang, &mut ex, &mut constats);

@@ -510,17 +510,27 @@ fn texte_de(e: ElementRef<'_>) -> String {
 }
 
 fn push_text(e: ElementRef<'_>, out: &mut String) {
-    for child in e.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(el) if !ignore(el.name()) => {
-                if el.name() == "br" {
-                    out.push(' ');
-                } else if let Some(c) = ElementRef::wrap(child) {
-                    push_text(c, out);
+    // Iterative (edge traversal), so a deep page cannot exhaust the stack.
+    use ego_tree::iter::Edge;
+    let mut ignore_jusqua: Option<ego_tree::NodeId> = None;
+    for edge in e.traverse() {
+        match edge {
+            Edge::Open(n) => {
+                if ignore_jusqua.is_some() {
+                    continue;
+                }
+                match n.value() {
+                    Node::Text(t) => out.push_str(t),
+                    Node::Element(el) if ignore(el.name()) => ignore_jusqua = Some(n.id()),
+                    Node::Element(el) if el.name() == "br" => out.push(' '),
+                    _ => {}
                 }
             }
-            _ => {}
+            Edge::Close(n) => {
+                if ignore_jusqua == Some(n.id()) {
+                    ignore_jusqua = None;
+                }
+            }
         }
     }
 }
@@ -670,7 +680,17 @@ struct Walker {
     gras: usize,
     visibles: usize,
     genre: Option<Genre>,
+    /// Current depth of the recursive walk, and whether content deeper than
+    /// `PROFONDEUR_PARCOURS` was left out.
+    profondeur: usize,
+    tronque: bool,
 }
+
+/// Deepest element the walk descends into. The estimate before parsing
+/// does not see the formatting elements html5ever reopens in every block
+/// (an unclosed `<i>` repeated in each copy of the seed): the walk guards
+/// itself, so the stack it needs stays bounded whatever the page.
+const PROFONDEUR_PARCOURS: usize = 1_000;
 
 impl Walker {
     fn format(&self) -> Format {
@@ -678,6 +698,16 @@ impl Walker {
     }
 
     fn walk(&mut self, e: ElementRef<'_>, gras: bool) {
+        if self.profondeur >= PROFONDEUR_PARCOURS {
+            self.tronque = true;
+            return;
+        }
+        self.profondeur += 1;
+        self.walk_enfants(e, gras);
+        self.profondeur -= 1;
+    }
+
+    fn walk_enfants(&mut self, e: ElementRef<'_>, gras: bool) {
         for child in e.children() {
             match child.value() {
                 Node::Text(t) => {
