@@ -35,6 +35,9 @@ pub struct Referentiel {
 struct Forme {
     entree: usize,
     motif: Regex,
+    /// The spelling's first word, as searched: a sentence without it cannot
+    /// match, and `str::contains` is much cheaper than the regex.
+    indice: String,
     /// Matched against the case-preserving text: short all-capital forms
     /// ("AWS", "BBB", "GCP", "OVH", "S3") and guarded proper nouns.
     sensible_casse: bool,
@@ -185,6 +188,9 @@ impl Referentiel {
         let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
         for forme in &self.formes {
             let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };
+            if !cible.contains(forme.indice.as_str()) {
+                continue;
+            }
             for m in forme.motif.find_iter(cible) {
                 if garde_respectee(&texte, m.start()..m.end(), forme) {
                     trouves.push((m.start()..m.end(), forme.entree));
@@ -222,11 +228,21 @@ fn compiler(ecrit: &str, cle: &str, entree: usize) -> Result<Forme, String> {
         return Err(format!("forme vide « {ecrit} »"));
     }
     let mot = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    let debut = if mot(source.chars().next()) { r"\b" } else { "" };
-    let fin = if mot(source.chars().last()) { r"\b" } else { "" };
+    // ASCII word boundaries: the text is folded (no accents left), and a
+    // Unicode `\b` makes the regex engine leave its fast path on French text.
+    // A non-ASCII letter at an end ("Cloud π") keeps the Unicode boundary.
+    let borne = |c: Option<char>| match c {
+        Some(c) if c.is_ascii_alphanumeric() || c == '_' => r"(?-u:\b)",
+        c if mot(c) => r"\b",
+        _ => "",
+    };
+    let debut = borne(source.chars().next());
+    let fin = borne(source.chars().last());
     let motif = format!("{debut}{}{fin}", morceaux.join(r"[\s\-]+"));
     let motif = Regex::new(&motif).map_err(|e| format!("forme « {ecrit} » : {e}"))?;
-    Ok(Forme { entree, motif, sensible_casse, garde })
+    let indice =
+        source.split(|c: char| c.is_whitespace() || c == '-').find(|m| !m.is_empty()).unwrap_or("").to_string();
+    Ok(Forme { entree, motif, indice, sensible_casse, garde })
 }
 
 fn garde_respectee(texte: &Plie, plage: Range<usize>, forme: &Forme) -> bool {

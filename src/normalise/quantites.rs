@@ -136,6 +136,10 @@ fn est_alnum(c: char) -> bool {
 
 /// Lowercase ASCII-ish folding: "Élèves" → "eleves", "d’" → "d'", "MŒ" → "moe".
 fn plier(s: &str) -> String {
+    // Most words are ASCII: no decomposition needed.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if is_combining_mark(c) {

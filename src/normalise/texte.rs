@@ -152,6 +152,12 @@ impl Plie {
         let mut bas = String::with_capacity(s.len());
         let mut morceau = String::new();
         for c in s.chars() {
+            // ASCII fast path: the same bytes, lowercased in `bas`.
+            if c.is_ascii() && !c.is_ascii_whitespace() && c != '`' {
+                casse.push(c);
+                bas.push(c.to_ascii_lowercase());
+                continue;
+            }
             morceau.clear();
             match c {
                 '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => morceau.push('\''),
