@@ -691,6 +691,20 @@ const NORMES_ISO: &[(&str, &str)] = &[
 /// Acronyms that ANSSI grants as qualifications of service providers.
 const QUALIFS_ANSSI: &[(&str, &str)] = &[("PASSI", "PASSI"), ("PDIS", "PDIS"), ("PRIS", "PRIS"), ("PVID", "PVID")];
 
+/// `re_noms` without captures and with ASCII word boundaries, as a filter.
+fn re_noms_ascii() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?x-u)
+            sec[\s\-]?num[\s\-]?cloud | \b(?:snc|hds|eidas|rgs|passi|pdis|pris|pvid|eucs|c5|ens|iso|soc|pci|csa)
+          | heberg | referentiel\s+general | esquema\s+nacional
+            ",
+        )
+        .unwrap()
+    })
+}
+
 fn re_noms() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
@@ -725,6 +739,12 @@ fn re_noms() -> &'static Regex {
 fn reperer(texte: &Plie) -> Vec<Occurrence> {
     let bas = &texte.bas;
     let casse = &texte.casse;
+    // Most sentences name no qualification: a cheap test first. The same
+    // names with ASCII word boundaries (the text is folded, no accents left)
+    // keep the regex engine on its fast path.
+    if !re_noms_ascii().is_match(bas) {
+        return Vec::new();
+    }
     let contexte_qualif = {
         static R: OnceLock<Regex> = OnceLock::new();
         re(r"\b(bsi|certif\w*|attestation\w*|referentiel\w*|catalogue|qualif\w*|audit\w*|conformite|conforme\w*|label\w*)\b", &R)

@@ -54,6 +54,9 @@ pub const PERIODES: [&str; 4] = ["jour", "semaine", "mois", "an"];
 ///   "quelques X" span 2X..10X ("plusieurs dizaines" = 20..100);
 /// - a number with no counted thing or unit after it is not reported.
 pub fn extraire(phrase: &str) -> Vec<Quantite> {
+    if !peut_compter(phrase) {
+        return Vec::new();
+    }
     let t = decouper(phrase);
     let mut out = Vec::new();
     let mut i = 0;
@@ -720,6 +723,22 @@ fn mot_periode(p: &str) -> Option<&'static str> {
         "an" | "ans" | "annee" => "an",
         _ => return None,
     })
+}
+
+/// Whether a sentence can state a quantity at all: it has a digit or a
+/// number word (cardinals, "cent", "mille", "million", collectives such as
+/// "dizaine"). Most sentences have neither, and tokenising them is the
+/// costly part. "un"/"une" alone never make a quantity (see `atome`'s use).
+fn peut_compter(phrase: &str) -> bool {
+    const RACINES: &[&str] = &[
+        "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze",
+        "quinz", "seize", "vingt", "trent", "quarant", "cinquant", "soixant", "cent", "mill", "dizaine",
+    ];
+    if phrase.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let bas = phrase.to_lowercase();
+    RACINES.iter().any(|r| bas.contains(r))
 }
 
 /// Cardinal number words: "huit" = 8, "quinze" = 15, "vingt" = 20.
