@@ -274,8 +274,10 @@ pub(crate) fn normaliser_element(
     let mut quals: Vec<Qualification> = Vec::new();
     let mut mentions: Vec<Mention> = Vec::new();
     let mut indicateurs: Vec<Indicateur> = Vec::new();
-    for texte in &textes_analyses {
-        for phrase in phrases(texte) {
+    // Each text is cut into sentences once; they serve every extractor.
+    let decoupes: Vec<Vec<&str>> = textes_analyses.iter().map(|t| phrases(t)).collect();
+    for phrases_du_texte in &decoupes {
+        for &phrase in phrases_du_texte {
             for q in qualifications::extraire(phrase) {
                 let niveau = q.niveau.clone();
                 if !quals
@@ -308,8 +310,11 @@ pub(crate) fn normaliser_element(
     }
     // Quantities come from answers and preamble, not from questions.
     let questions: Vec<&str> = qr.iter().map(|q| q.question.as_str()).collect();
-    for texte in textes_analyses.iter().filter(|t| !questions.contains(&t.as_str())) {
-        for phrase in phrases(texte) {
+    for (texte, phrases_du_texte) in textes_analyses.iter().zip(&decoupes) {
+        if questions.contains(&texte.as_str()) {
+            continue;
+        }
+        for &phrase in phrases_du_texte {
             for q in quantites::extraire(phrase) {
                 let r = indicateurs.len() as i64 + 1;
                 indicateurs.push(Indicateur {
