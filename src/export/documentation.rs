@@ -151,6 +151,14 @@ pub fn documentation(y: &Synthese, fichiers: &[Fichier]) -> String {
         "Les pages lues, chacune avec l'empreinte SHA-256 de ses octets (colonne `empreinte_source` de la table \
          `documents`) :\n"
     );
+    let total = y.lignes("documents");
+    if total > y.documents.len() {
+        let _ = writeln!(
+            s,
+            "Les {} premières pages sur {total} sont listées ici ; la table `documents` les contient toutes.\n",
+            y.documents.len()
+        );
+    }
     let _ = writeln!(s, "| page | publication | fichier source | témoignages | empreinte |\n|---|---|---|---|---|");
     for d in &y.documents {
         let _ = writeln!(
@@ -203,17 +211,14 @@ pub fn documentation(y: &Synthese, fichiers: &[Fichier]) -> String {
 
     // What the data lacks, from the data itself.
     s.push_str(LACUNES);
-    let temoignages = &y.temoignages;
-    let avec_chiffres: BTreeSet<&str> = y.indicateurs.iter().map(|i| i.temoignage.as_str()).collect();
-    let manque = |f: fn(&crate::model::Temoignage) -> bool| temoignages.iter().filter(|t| f(t)).count();
     let _ = writeln!(
         s,
         "- Dans cette version, sur {} témoignages : {} sans organisation, {} sans ministère, {} sans fournisseur cloud nommé, {} sans indicateur chiffré.\n",
-        temoignages.len(),
-        manque(|t| t.organisation.is_none()),
-        manque(|t| t.ministere.is_none()),
-        manque(|t| t.fournisseurs_cloud.is_empty()),
-        temoignages.iter().filter(|t| !avec_chiffres.contains(t.identifiant.as_str())).count(),
+        y.lignes("temoignages"),
+        y.sans_organisation,
+        y.sans_ministere,
+        y.sans_fournisseur,
+        y.sans_indicateur,
     );
     let codes = &y.anomalies;
     let _ = writeln!(s, "### Anomalies de cette version\n");

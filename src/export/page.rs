@@ -19,16 +19,30 @@ use std::fmt::Write;
 /// the page's share (no answers, mentions or links).
 #[derive(Debug, Default)]
 pub struct Synthese {
+    /// The first `LIGNES_MAX` documents and testimonials, and the indicators
+    /// of those testimonials: what the page's tables show.
     pub documents: Vec<Document>,
     pub temoignages: Vec<Temoignage>,
     pub indicateurs: Vec<Indicateur>,
-    /// `(qualification, statut)` → testimonials that say so.
-    pub qualifications: BTreeMap<(String, String), BTreeSet<String>>,
+    /// `(qualification, statut)` → number of testimonials that say so.
+    pub qualifications: BTreeMap<(String, String), usize>,
+    /// Testimonials naming each provider, and naming none.
+    pub fournisseurs: BTreeMap<String, u64>,
+    pub sans_fournisseur: u64,
+    /// Testimonials without organisation, without ministry, without figure.
+    pub sans_organisation: u64,
+    pub sans_ministere: u64,
+    pub sans_indicateur: u64,
     /// Rows per table, in `fields::TABLES` order.
     pub lignes: [usize; 8],
     /// `(code, severite)` → findings.
     pub anomalies: BTreeMap<(&'static str, &'static str), usize>,
 }
+
+/// Rows the page's tables show at most: the charts and counts cover the
+/// whole corpus, the tables its first rows, so memory stays flat however
+/// large the corpus is (a page of 100,000 rows helps nobody either).
+pub const LIGNES_MAX: usize = 1_000;
 
 /// Characters of a description the page shows.
 const APERCU: usize = 400;
@@ -45,20 +59,38 @@ fn apercu(texte: &str, n: usize) -> String {
 
 impl Synthese {
     pub fn ajouter(&mut self, ex: &Extraction) {
-        // Only what the page shows is kept, so memory stays small on a big
-        // corpus: no chapeau, descriptions cut to a teaser, no sentences.
-        self.documents.push(Document { chapeau: None, ..ex.document.clone() });
-        self.temoignages.extend(ex.temoignages.iter().map(|t| Temoignage {
-            description: t.description.as_deref().map(|d| apercu(d, APERCU)),
-            attribution: None,
-            ..t.clone()
-        }));
-        self.indicateurs.extend(ex.indicateurs.iter().map(|i| Indicateur { phrase: String::new(), ..i.clone() }));
+        // Only what the page shows is kept: no chapeau, descriptions cut to
+        // a teaser, no sentences.
+        if self.documents.len() < LIGNES_MAX {
+            self.documents.push(Document { chapeau: None, ..ex.document.clone() });
+        }
+        for t in &ex.temoignages {
+            if t.fournisseurs_cloud.is_empty() {
+                self.sans_fournisseur += 1;
+            }
+            for f in &t.fournisseurs_cloud {
+                *self.fournisseurs.entry(f.clone()).or_default() += 1;
+            }
+            self.sans_organisation += u64::from(t.organisation.is_none());
+            self.sans_ministere += u64::from(t.ministere.is_none());
+            let chiffres = ex.indicateurs.iter().filter(|i| i.temoignage == t.identifiant);
+            if chiffres.clone().next().is_none() {
+                self.sans_indicateur += 1;
+            }
+            if self.temoignages.len() < LIGNES_MAX {
+                self.temoignages.push(Temoignage {
+                    description: t.description.as_deref().map(|d| apercu(d, APERCU)),
+                    attribution: None,
+                    ..t.clone()
+                });
+                self.indicateurs.extend(chiffres.map(|i| Indicateur { phrase: String::new(), ..i.clone() }));
+            }
+        }
+        let mut vus: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
         for q in &ex.qualifications {
-            self.qualifications
-                .entry((q.qualification.clone(), q.statut.clone()))
-                .or_default()
-                .insert(q.temoignage.clone());
+            if vus.insert((q.temoignage.as_str(), q.qualification.as_str(), q.statut.as_str())) {
+                *self.qualifications.entry((q.qualification.clone(), q.statut.clone())).or_default() += 1;
+            }
         }
         let n = [
             1,
@@ -338,6 +370,15 @@ fn section_temoignages(s: &mut String, y: &Synthese) {
          <th scope=\"col\" data-tri=\"nombre\">SecNumCloud</th><th scope=\"col\" data-tri=\"nombre\">HDS</th>\
          <th scope=\"col\" data-tri=\"nombre\">Chiffres clés</th></tr></thead><tbody>",
     );
+    let total = y.lignes("temoignages");
+    if total > y.temoignages.len() {
+        let _ = write!(
+            s,
+            "<p class=\"note\">Les {} premiers témoignages sur {total} sont présentés ici ; les graphiques et les \
+             comptes portent sur tous, et les fichiers les contiennent tous.</p>",
+            y.temoignages.len()
+        );
+    }
     let mut par_temoignage: BTreeMap<&str, Vec<&Indicateur>> = BTreeMap::new();
     for i in &y.indicateurs {
         par_temoignage.entry(&i.temoignage).or_default().push(i);
@@ -418,20 +459,9 @@ fn figure(s: &mut String, e: &Entete, svg: &str, legende: &str, entetes: &[&str]
 
 fn section_graphiques(s: &mut String, y: &Synthese) {
     s.push_str("<section aria-labelledby=\"graphiques\"><h2 id=\"graphiques\">Graphiques</h2>");
-    let temoignages = &y.temoignages;
-
-    // Testimonials per cloud provider.
-    let mut par_fournisseur: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut sans = 0;
-    for t in temoignages {
-        if t.fournisseurs_cloud.is_empty() {
-            sans += 1;
-        }
-        for f in &t.fournisseurs_cloud {
-            *par_fournisseur.entry(f).or_default() += 1;
-        }
-    }
-    let mut donnees: Vec<(String, u64)> = par_fournisseur.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    // Testimonials per cloud provider (the whole corpus).
+    let sans = y.sans_fournisseur;
+    let mut donnees: Vec<(String, u64)> = y.fournisseurs.iter().map(|(k, v)| (k.clone(), *v)).collect();
     donnees.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     donnees.push(("Aucun fournisseur nommé".into(), sans));
     let description = format!(
@@ -452,8 +482,8 @@ fn section_graphiques(s: &mut String, y: &Synthese) {
 
     // Qualification statuses: testimonials per (qualification, status).
     let mut par_qualif: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-    for ((q, st), t) in &y.qualifications {
-        par_qualif.entry(q).or_default().insert(st, t.len());
+    for ((q, st), n) in &y.qualifications {
+        par_qualif.entry(q).or_default().insert(st, *n);
     }
     let mut donnees: Vec<(String, Vec<(&str, u64)>)> = par_qualif
         .iter()
@@ -646,6 +676,14 @@ fn section_sources(s: &mut String, y: &Synthese) {
          <th scope=\"col\">Publication</th><th scope=\"col\">Fichier source</th><th scope=\"col\">Témoignages</th>\
          <th scope=\"col\">Empreinte</th></tr></thead><tbody>",
     );
+    let total = y.lignes("documents");
+    if total > y.documents.len() {
+        let _ = write!(
+            s,
+            "<tr><td colspan=\"5\">Les {} premières pages sur {total} sont listées ; la table `documents` les contient toutes.</td></tr>",
+            y.documents.len()
+        );
+    }
     for d in &y.documents {
         let _ = write!(
             s,
@@ -729,6 +767,26 @@ pub fn index(y: &Synthese, fichiers: &[Fichier]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_keeps_the_first_rows_and_counts_all() {
+        let mut ex = Extraction::default();
+        for i in 0..LIGNES_MAX + 5 {
+            ex.temoignages.push(Temoignage {
+                identifiant: format!("d--t{i}"),
+                fournisseurs_cloud: if i % 2 == 0 { vec!["OVHcloud".into()] } else { vec![] },
+                description: Some("mot ".repeat(500)),
+                ..Default::default()
+            });
+        }
+        let y = Synthese::de(&[ex]);
+        assert_eq!(y.temoignages.len(), LIGNES_MAX);
+        assert_eq!(y.lignes("temoignages"), LIGNES_MAX + 5);
+        assert_eq!(y.fournisseurs["OVHcloud"] + y.sans_fournisseur, (LIGNES_MAX + 5) as u64);
+        assert!(y.temoignages[0].description.as_ref().unwrap().chars().count() <= APERCU + 1);
+        let page = index(&y, &[]);
+        assert!(page.contains(&format!("Les {LIGNES_MAX} premiers témoignages sur {}", LIGNES_MAX + 5)));
+    }
 
     #[test]
     fn escape_covers_markup_quotes_and_ampersands() {
