@@ -374,6 +374,20 @@ impl Anomalie {
 }
 
 impl Extraction {
+    /// The number of rows of every table, in `fields::TABLES` order.
+    pub fn nombres_de_lignes(&self) -> [usize; 8] {
+        [
+            1,
+            self.temoignages.len(),
+            self.questions_reponses.len(),
+            self.indicateurs.len(),
+            self.qualifications.len(),
+            self.mentions.len(),
+            self.liens.len(),
+            self.anomalies.len(),
+        ]
+    }
+
     /// The rows of every table, in `fields::TABLES` order.
     pub fn rows(&self) -> [Vec<Row>; 8] {
         [

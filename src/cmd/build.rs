@@ -108,6 +108,19 @@ struct Bilan {
     octets: u64,
     comptes: [usize; 8],
     erreurs: usize,
+    chrono: Chrono,
+}
+
+/// Where a build's time goes, printed on stderr when `TEMOIGNAGES_CHRONO` is
+/// set (for `scripts/bench` and profiling; not part of the normal output).
+#[derive(Default)]
+struct Chrono {
+    /// Summed over the extraction threads: read, decode, parse, normalise.
+    extraction: std::time::Duration,
+    /// The writer thread: CSV, JSON, Parquet row groups.
+    ecriture: std::time::Duration,
+    /// Closing the files, hashes, datapackage.json, index.html.
+    fin: std::time::Duration,
 }
 
 /// Pages handed to the thread pool at a time: enough to keep every core
@@ -137,25 +150,36 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Res
     let barre = progression(cfg, travaux.len());
     let debut = std::time::Instant::now();
     let mut exporteur = Some(export::dossier::Exporteur::nouveau(tmp)?);
+    let mut extraction = std::time::Duration::ZERO;
     std::thread::scope(|scope| -> Result<()> {
         // The writer runs beside the extraction of the next batch.
         let (envoi, reception) = std::sync::mpsc::sync_channel::<Vec<Extraction>>(2);
         let mut exp = exporteur.take().expect("exporter");
+        let ecriture = &mut bilan.chrono.ecriture;
         let ecrivain = scope.spawn(move || -> Result<export::dossier::Exporteur> {
             for lot in reception {
+                let debut = std::time::Instant::now();
                 for ex in &lot {
                     exp.ajouter(ex)?;
                 }
+                *ecriture += debut.elapsed();
             }
             Ok(exp)
         });
         for lot in travaux.chunks(PAGES_PAR_LOT.max(cfg.jobs * 8)) {
             let resultats: Vec<_> = pool.install(|| {
                 use rayon::prelude::*;
-                lot.par_iter().map(|t| traiter(t, refs)).collect()
+                lot.par_iter()
+                    .map(|t| {
+                        let debut = std::time::Instant::now();
+                        let r = traiter(t, refs);
+                        (r, debut.elapsed())
+                    })
+                    .collect()
             });
             let mut extractions = Vec::with_capacity(resultats.len());
-            for (t, r) in lot.iter().zip(resultats) {
+            for (t, (r, duree)) in lot.iter().zip(resultats) {
+                extraction += duree;
                 match r {
                     Err(message) => {
                         eprintln!("erreur : {message}");
@@ -164,8 +188,8 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Res
                     Ok((ex, octets)) => {
                         bilan.lus += 1;
                         bilan.octets += octets;
-                        for (i, rows) in ex.rows().iter().enumerate() {
-                            bilan.comptes[i] += rows.len();
+                        for (compte, n) in bilan.comptes.iter_mut().zip(ex.nombres_de_lignes()) {
+                            *compte += n;
                         }
                         for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
                             if let Some(b) = &barre {
@@ -199,7 +223,10 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Res
     if let Some(b) = barre {
         b.finish_and_clear();
     }
+    bilan.chrono.extraction = extraction;
+    let debut = std::time::Instant::now();
     exporteur.expect("exporter").terminer()?;
+    bilan.chrono.fin = debut.elapsed();
     Ok(bilan)
 }
 
@@ -325,6 +352,7 @@ fn echanger(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
+    let debut = std::time::Instant::now();
     let refs = referentiels(cfg)?;
     let _verrou = verrouiller(&cfg.sortie, cfg.quiet)?;
     let tmp = dossier_temporaire(&cfg.sortie)?;
@@ -346,7 +374,9 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         );
         return Ok(Sortie::Impossible);
     }
+    let debut_validation = std::time::Instant::now();
     let constats = validate::valider_dossier(&tmp);
+    let validation = debut_validation.elapsed();
     if !constats.is_empty() {
         for c in &constats {
             eprintln!("erreur : jeu produit invalide : {c}");
@@ -372,6 +402,17 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
             c[6],
             c[7],
             bilan.erreurs,
+        );
+    }
+    if std::env::var_os("TEMOIGNAGES_CHRONO").is_some() {
+        let c = &bilan.chrono;
+        eprintln!(
+            "chrono : extraction {:.3} s (cumul des fils), écriture {:.3} s, fin {:.3} s, validation {:.3} s, total {:.3} s",
+            c.extraction.as_secs_f64(),
+            c.ecriture.as_secs_f64(),
+            c.fin.as_secs_f64(),
+            validation.as_secs_f64(),
+            debut.elapsed().as_secs_f64()
         );
     }
     Ok(if bilan.echecs > 0 { Sortie::Echec } else { Sortie::Succes })

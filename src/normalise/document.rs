@@ -318,12 +318,20 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
 /// after the last item (@00fe889), "TODO", "à compléter".
 static PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| {
     // ASCII word boundaries: a Unicode `\b` sends the regex engine to its
-    // slow path on French text, and these markers are ASCII anyway.
-    Regex::new(
-        r"\?{3,}|\(\s*\?\s*\)|(?-u:\b)(?:TODO|TBD|XXX)(?-u:\b)|^\s*FIN\s*$|(?i:(?:^|[\s(«\x22'])à\s+compléter\b)",
-    )
-    .unwrap()
+    // slow path on French text, and these markers are ASCII anyway. The end
+    // of "à compléter" is checked by `provisoire` for the same reason.
+    Regex::new(r"\?{3,}|\(\s*\?\s*\)|(?-u:\b)(?:TODO|TBD|XXX)(?-u:\b)|^\s*FIN\s*$|(?i:(?:^|[\s(«\x22'])à\s+compléter)")
+        .unwrap()
 });
+
+/// The first placeholder of `t`: a match of [`PROVISOIRE`] that, when it is
+/// "à compléter", ends a word ("à compléter", not "à compléterai").
+fn provisoire(t: &str) -> Option<regex::Match<'_>> {
+    PROVISOIRE.find_iter(t).find(|m| {
+        !m.as_str().ends_with(['r', 'R'])
+            || !t[m.end()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
 /// A link target left as a placeholder: `<a href="LIEN">Albert</a>` (@00fe889).
 static LIEN_PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:LIEN|TODO|TBD|XXX|URL|\?+|#?)$").unwrap());
 /// A block that is nothing but a placeholder, dropped from the text.
@@ -349,7 +357,7 @@ fn provisoires<'a>(
         if !peut_etre {
             continue;
         }
-        if let Some(m) = PROVISOIRE.find(t) {
+        if let Some(m) = provisoire(t) {
             constats.ajouter(
                 temoignage,
                 "texte-provisoire",

@@ -6,6 +6,7 @@
 //! It recognises only what the list names; the CSV text comes in, no I/O here.
 
 use super::texte::Plie;
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
 
@@ -28,6 +29,46 @@ const EN_TETE: [&str; 4] = ["categorie", "nom", "variantes", "description"];
 pub struct Referentiel {
     entrees: Vec<MentionTrouvee>,
     formes: Vec<Forme>,
+    /// The first words of every spelling, searched in one pass over the
+    /// folded sentence (and its case-preserving twin): only the spellings
+    /// whose first word occurs are tried with their regex.
+    indices_bas: Indices,
+    indices_casse: Indices,
+}
+
+/// One Aho-Corasick automaton over distinct first words, each leading to the
+/// spellings that start with it.
+#[derive(Debug, Clone)]
+struct Indices {
+    automate: AhoCorasick,
+    formes: Vec<Vec<usize>>,
+}
+
+impl Indices {
+    fn construire<'a>(formes: impl Iterator<Item = (usize, &'a str)>) -> Result<Indices, String> {
+        let mut mots: Vec<&str> = Vec::new();
+        let mut par_mot: Vec<Vec<usize>> = Vec::new();
+        for (i, mot) in formes {
+            match mots.iter().position(|m| *m == mot) {
+                Some(k) => par_mot[k].push(i),
+                None => {
+                    mots.push(mot);
+                    par_mot.push(vec![i]);
+                }
+            }
+        }
+        let automate = AhoCorasick::new(&mots).map_err(|e| format!("liste des mentions : {e}"))?;
+        Ok(Indices { automate, formes: par_mot })
+    }
+
+    /// Marks in `candidates` the spellings whose first word occurs in `texte`.
+    fn marquer(&self, texte: &str, candidates: &mut [bool]) {
+        for m in self.automate.find_overlapping_iter(texte) {
+            for &f in &self.formes[m.pattern().as_usize()] {
+                candidates[f] = true;
+            }
+        }
+    }
 }
 
 /// One spelling of one entry, compiled.
@@ -165,7 +206,11 @@ impl Referentiel {
                 formes.push(compiler(ecrit, &cle, indice).map_err(|e| format!("ligne {ligne} : {e}"))?);
             }
         }
-        Ok(Referentiel { entrees, formes })
+        let indices_bas =
+            Indices::construire(formes.iter().enumerate().filter(|(_, f)| !f.sensible_casse).map(|(i, f)| (i, f.indice.as_str())))?;
+        let indices_casse =
+            Indices::construire(formes.iter().enumerate().filter(|(_, f)| f.sensible_casse).map(|(i, f)| (i, f.indice.as_str())))?;
+        Ok(Referentiel { entrees, formes, indices_bas, indices_casse })
     }
 
     /// Number of entries in the list.
@@ -184,15 +229,19 @@ impl Referentiel {
     /// "Cloud π", "Red Hat Enterprise Linux" not also "Linux", "Oracle Cloud"
     /// not also "Oracle".
     pub fn trouver(&self, phrase: &str) -> Vec<MentionTrouvee> {
-        let texte = Plie::depuis(phrase);
+        self.trouver_plie(&Plie::depuis(phrase))
+    }
+
+    /// [`Referentiel::trouver`] on a sentence already folded.
+    pub fn trouver_plie(&self, texte: &Plie) -> Vec<MentionTrouvee> {
+        let mut candidates = vec![false; self.formes.len()];
+        self.indices_bas.marquer(&texte.bas, &mut candidates);
+        self.indices_casse.marquer(&texte.casse, &mut candidates);
         let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
-        for forme in &self.formes {
+        for (forme, _) in self.formes.iter().zip(&candidates).filter(|(_, c)| **c) {
             let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };
-            if !cible.contains(forme.indice.as_str()) {
-                continue;
-            }
             for m in forme.motif.find_iter(cible) {
-                if garde_respectee(&texte, m.start()..m.end(), forme) {
+                if garde_respectee(texte, m.start()..m.end(), forme) {
                     trouves.push((m.start()..m.end(), forme.entree));
                 }
             }

@@ -32,8 +32,12 @@ pub struct QualificationTrouvee {
 /// wins (insuffisante > non_retenue > explicit obtention > en_cours > visee >
 /// default obtenue); see [`Statut`] for the cues behind each status.
 pub fn extraire(phrase: &str) -> Vec<QualificationTrouvee> {
-    let texte = Plie::depuis(phrase);
-    let occurrences = reperer(&texte);
+    extraire_plie(&Plie::depuis(phrase))
+}
+
+/// [`extraire`] on a sentence already folded.
+pub fn extraire_plie(texte: &Plie) -> Vec<QualificationTrouvee> {
+    let occurrences = reperer(texte);
     if occurrences.is_empty() {
         return Vec::new();
     }

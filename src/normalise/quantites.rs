@@ -54,7 +54,13 @@ pub const PERIODES: [&str; 4] = ["jour", "semaine", "mois", "an"];
 ///   "quelques X" span 2X..10X ("plusieurs dizaines" = 20..100);
 /// - a number with no counted thing or unit after it is not reported.
 pub fn extraire(phrase: &str) -> Vec<Quantite> {
-    if !peut_compter(phrase) {
+    extraire_plie(phrase, &super::texte::Plie::depuis(phrase))
+}
+
+/// [`extraire`] with the sentence's folded form at hand (`plie.bas`, for the
+/// cheap test that the sentence can hold a number at all).
+pub fn extraire_plie(phrase: &str, plie: &super::texte::Plie) -> Vec<Quantite> {
+    if !peut_compter(phrase, &plie.bas) {
         return Vec::new();
     }
     let t = decouper(phrase);
@@ -729,16 +735,16 @@ fn mot_periode(p: &str) -> Option<&'static str> {
 /// number word (cardinals, "cent", "mille", "million", collectives such as
 /// "dizaine"). Most sentences have neither, and tokenising them is the
 /// costly part. "un"/"une" alone never make a quantity (see `atome`'s use).
-fn peut_compter(phrase: &str) -> bool {
+fn peut_compter(phrase: &str, bas: &str) -> bool {
     const RACINES: &[&str] = &[
         "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze",
         "quinz", "seize", "vingt", "trent", "quarant", "cinquant", "soixant", "cent", "mill", "dizaine",
     ];
+    static RACINES_AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     if phrase.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
-    let bas = phrase.to_lowercase();
-    RACINES.iter().any(|r| bas.contains(r))
+    RACINES_AC.get_or_init(|| aho_corasick::AhoCorasick::new(RACINES).expect("fixed word list")).is_match(bas)
 }
 
 /// Cardinal number words: "huit" = 8, "quinze" = 15, "vingt" = 20.

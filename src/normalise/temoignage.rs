@@ -4,7 +4,7 @@
 //! names, and the facts each sentence states. Findings for what looks wrong.
 
 use super::document::Constats;
-use super::texte::{forme_comparable, phrases};
+use super::texte::{forme_comparable, phrases, Plie};
 use super::{organisations::Resolution, qualifications, quantites, Referentiels};
 use crate::model::{Extraction, Indicateur, Mention, Qualification, QuestionReponse, Severite, Temoignage};
 use crate::parse::{ElementBrut, Genre};
@@ -275,10 +275,13 @@ pub(crate) fn normaliser_element(
     let mut mentions: Vec<Mention> = Vec::new();
     let mut indicateurs: Vec<Indicateur> = Vec::new();
     // Each text is cut into sentences once; they serve every extractor.
-    let decoupes: Vec<Vec<&str>> = textes_analyses.iter().map(|t| phrases(t)).collect();
+    // Each sentence is folded (case, accents, typography) once too.
+    let decoupes: Vec<Vec<(&str, Plie)>> =
+        textes_analyses.iter().map(|t| phrases(t).into_iter().map(|p| (p, Plie::depuis(p))).collect()).collect();
     for phrases_du_texte in &decoupes {
-        for &phrase in phrases_du_texte {
-            for q in qualifications::extraire(phrase) {
+        for (phrase, plie) in phrases_du_texte {
+            let phrase = *phrase;
+            for q in qualifications::extraire_plie(plie) {
                 let niveau = q.niveau.clone();
                 if !quals
                     .iter()
@@ -295,7 +298,7 @@ pub(crate) fn normaliser_element(
                     });
                 }
             }
-            for m in ctx.refs.mentions.trouver(phrase) {
+            for m in ctx.refs.mentions.trouver_plie(plie) {
                 if !mentions.iter().any(|x| x.categorie == m.categorie && x.nom == m.nom) {
                     mentions.push(Mention {
                         temoignage: tid.to_string(),
@@ -314,8 +317,9 @@ pub(crate) fn normaliser_element(
         if questions.contains(&texte.as_str()) {
             continue;
         }
-        for &phrase in phrases_du_texte {
-            for q in quantites::extraire(phrase) {
+        for (phrase, plie) in phrases_du_texte {
+            let phrase = *phrase;
+            for q in quantites::extraire_plie(phrase, plie) {
                 let r = indicateurs.len() as i64 + 1;
                 indicateurs.push(Indicateur {
                     identifiant: format!("{tid}--q{r}"),

@@ -30,14 +30,21 @@ pub fn plier_identifiant(s: &str) -> String {
 /// ligatures œ/æ, keeping case: `Géoplateforme` → `Geoplateforme`.
 pub fn sans_accents(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
-        match c {
-            '\u{300}'..='\u{36f}' => {}
-            'œ' => out.push_str("oe"),
-            'Œ' => out.push_str("OE"),
-            'æ' => out.push_str("ae"),
-            'Æ' => out.push_str("AE"),
-            _ => out.push(c),
+    for c in s.chars() {
+        // ASCII has no accent: only the other characters are decomposed.
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        for d in c.nfd() {
+            match d {
+                '\u{300}'..='\u{36f}' => {}
+                'œ' => out.push_str("oe"),
+                'Œ' => out.push_str("OE"),
+                'æ' => out.push_str("ae"),
+                'Æ' => out.push_str("AE"),
+                _ => out.push(d),
+            }
         }
     }
     out
@@ -63,7 +70,11 @@ pub fn forme_comparable(s: &str) -> String {
             out.push(' ');
             espace = false;
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }
@@ -94,48 +105,67 @@ pub fn normaliser_espaces(s: &str) -> String {
 /// before a lowercase word do not end a sentence (the uppercase test).
 /// The sentences are trimmed; surrounding quotes are left as written.
 pub fn phrases(texte: &str) -> Vec<&str> {
+    const POINTS: &str = "…";
+    let octets = texte.as_bytes();
     let mut out = Vec::new();
     let mut debut = 0;
-    let chars: Vec<(usize, char)> = texte.char_indices().collect();
     let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        if matches!(c, '.' | '!' | '?' | '…') {
-            // Absorb the run of closing punctuation and quotes.
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '"' | '»' | '”' | ')') {
-                j += 1;
-            }
-            let mut k = j;
-            let mut blanc = false;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                blanc = true;
-                k += 1;
-            }
-            let fin_texte = k >= chars.len();
-            let suivant_majuscule = !fin_texte && {
-                let n = chars[k].1;
-                n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '«' | '“' | '[' | '(')
-            };
-            if fin_texte || (blanc && suivant_majuscule) {
-                let fin = if j < chars.len() { chars[j].0 } else { texte.len() };
-                let s = texte[debut..fin].trim();
-                if !s.is_empty() {
-                    out.push(s);
-                }
-                debut = if k < chars.len() { chars[k].0 } else { texte.len() };
-                i = k;
+    while i < octets.len() {
+        // Bytes, not characters: the sentence ends are ASCII or '…', and the
+        // other bytes of a UTF-8 character never look like them.
+        let apres = match octets[i] {
+            b'.' | b'!' | b'?' => i + 1,
+            0xE2 if octets[i..].starts_with(POINTS.as_bytes()) => i + POINTS.len(),
+            _ => {
+                i += 1;
                 continue;
             }
-            let _ = pos;
+        };
+        // Absorb the run of closing punctuation and quotes.
+        let mut j = apres;
+        for c in texte[j..].chars() {
+            if !matches!(c, '.' | '!' | '?' | '…' | '"' | '»' | '”' | ')') {
+                break;
+            }
+            j += c.len_utf8();
         }
-        i += 1;
+        let mut k = j;
+        let mut suivant = None;
+        for c in texte[j..].chars() {
+            if !c.is_whitespace() {
+                suivant = Some(c);
+                break;
+            }
+            k += c.len_utf8();
+        }
+        let blanc = k > j;
+        let suivant_majuscule =
+            suivant.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '«' | '“' | '[' | '('));
+        if suivant.is_none() || (blanc && suivant_majuscule) {
+            let s = texte[debut..j].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            debut = k;
+            i = k;
+            continue;
+        }
+        i = apres;
     }
     let reste = texte[debut.min(texte.len())..].trim();
     if !reste.is_empty() {
         out.push(reste);
     }
     out
+}
+
+/// The unaccented ASCII letter of a Latin-1 accented letter (`é` → `e`,
+/// `Ç` → `C`), as NFD followed by dropping the combining marks gives it;
+/// `None` for every other character.
+fn base_latin1(c: char) -> Option<char> {
+    const BASES: &[u8; 64] = b"AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+    let i = (c as u32).checked_sub(0xC0)?;
+    BASES.get(i as usize).filter(|&&b| b != 0).map(|&b| b as char)
 }
 
 /// The sentence with accents removed, ligatures expanded, apostrophes,
@@ -151,11 +181,27 @@ impl Plie {
         let mut casse = String::with_capacity(s.len());
         let mut bas = String::with_capacity(s.len());
         let mut morceau = String::new();
-        for c in s.chars() {
-            // ASCII fast path: the same bytes, lowercased in `bas`.
-            if c.is_ascii() && !c.is_ascii_whitespace() && c != '`' {
-                casse.push(c);
-                bas.push(c.to_ascii_lowercase());
+        let octets = s.as_bytes();
+        let mut i = 0;
+        while i < octets.len() {
+            // ASCII fast path: runs of plain ASCII bytes are copied as they
+            // are, lowercased in `bas`.
+            let debut = i;
+            while i < octets.len() && octets[i] < 0x80 && !octets[i].is_ascii_whitespace() && octets[i] != b'`' {
+                i += 1;
+            }
+            if i > debut {
+                casse.push_str(&s[debut..i]);
+                let l = bas.len();
+                bas.push_str(&s[debut..i]);
+                bas[l..].make_ascii_lowercase();
+            }
+            let Some(c) = s[i..].chars().next() else { break };
+            i += c.len_utf8();
+            // The accented letters of French (Latin-1) without decomposing.
+            if let Some(b) = base_latin1(c) {
+                casse.push(b);
+                bas.push(b.to_ascii_lowercase());
                 continue;
             }
             morceau.clear();
@@ -186,6 +232,17 @@ impl Plie {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin1_comme_nfd() {
+        for c in '\u{a0}'..='\u{2ff}' {
+            let nfd: String = c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d)).collect();
+            match base_latin1(c) {
+                Some(b) => assert_eq!(nfd, b.to_string(), "{c}"),
+                None => assert!(!(nfd.len() == 1 && nfd.is_ascii()) || !('\u{c0}'..='\u{ff}').contains(&c), "{c}"),
+            }
+        }
+    }
 
     #[test]
     fn identifiants_plies() {

@@ -27,19 +27,30 @@ static CLASSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.([A-Za-z][A-Za-
 
 /// Resolves Liquid and kramdown attribute lists in a post's body.
 pub fn pretraiter(body: &str) -> String {
-    let body = LIQUID_COMMENTAIRE.replace_all(body, "");
-    let body = LIQUID_HIGHLIGHT.replace_all(&body, "```$1");
-    let body = LIQUID_FIN_HIGHLIGHT.replace_all(&body, "```");
-    let body = LIQUID_AUTRE.replace_all(&body, "");
+    // Most pages hold no Liquid and no attribute list: skip those passes.
+    let body = if body.contains("{%") || body.contains("{{") {
+        let body = LIQUID_COMMENTAIRE.replace_all(body, "");
+        let body = LIQUID_HIGHLIGHT.replace_all(&body, "```$1");
+        let body = LIQUID_FIN_HIGHLIGHT.replace_all(&body, "```");
+        std::borrow::Cow::Owned(LIQUID_AUTRE.replace_all(&body, "").into_owned())
+    } else {
+        std::borrow::Cow::Borrowed(body)
+    };
     let body = souder_blocs_html(&body);
-    appliquer_ial(&body)
+    if body.contains("{:") {
+        appliquer_ial(&body)
+    } else {
+        body
+    }
 }
 
 /// Block-level tags whose opening and closing are counted to know whether
 /// an HTML block is still open (`p` and `li` are left out: pages leave them
 /// unclosed, and HTML closes them implicitly).
 static BALISE_BLOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<(/?)(div|ul|ol|table|blockquote|section|article|details|figure|dl|aside|main|nav|header|footer|tbody|thead|tr|td|th)\b[^>]*?(/?)>")
+    // ASCII word boundary: tag names are ASCII, and a Unicode `\b` keeps the
+    // regex engine off its fast path.
+    Regex::new(r"(?i)</?(?:div|ul|ol|table|blockquote|section|article|details|figure|dl|aside|main|nav|header|footer|tbody|thead|tr|td|th)(?-u:\b)[^>]*>")
         .unwrap()
 });
 static COMMENTAIRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
@@ -98,12 +109,14 @@ fn souder_blocs_html(body: &str) -> String {
                 }
             }
         }
-        let visible = COMMENTAIRE.replace_all(&visible, "");
-        for c in BALISE_BLOC.captures_iter(&visible) {
-            if !c[3].is_empty() {
+        let visible = if visible.contains("<!--") { COMMENTAIRE.replace_all(&visible, "") } else { visible.into() };
+        for balise in BALISE_BLOC.find_iter(&visible) {
+            // `<div/>` opens nothing; `</div>` closes.
+            let balise = balise.as_str();
+            if balise.ends_with("/>") {
                 continue;
             }
-            profondeur += if c[1].is_empty() { 1 } else { -1 };
+            profondeur += if balise.starts_with("</") { -1 } else { 1 };
         }
         profondeur = profondeur.max(0);
         out.push_str(ligne);
