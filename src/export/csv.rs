@@ -2,7 +2,7 @@
 //! row from the catalogue, `\n` line ends, empty cell for a missing value,
 //! list cells joined with `;`.
 
-use super::cell_text;
+use super::cellule;
 use crate::fields::Table;
 use crate::model::Row;
 use std::io::Write;
@@ -11,7 +11,7 @@ pub fn write<W: Write>(table: &Table, rows: &[Row], out: W) -> csv::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     w.write_record(table.fields.iter().map(|f| f.name))?;
     for row in rows {
-        w.write_record(row.0.iter().map(|v| cell_text(v).unwrap_or_default()))?;
+        w.write_record(row.0.iter().map(cellule))?;
     }
     w.flush()?;
     Ok(())

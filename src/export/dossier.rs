@@ -52,6 +52,8 @@ pub struct Exporteur {
     tables: Vec<TableOuverte>,
     json: BufWriter<File>,
     documents: usize,
+    /// One document's JSON text, reused from one document to the next.
+    tampon_json: Vec<u8>,
     sources: Vec<String>,
     /// What `index.html` and `documentation.md` show, gathered as documents pass.
     synthese: super::page::Synthese,
@@ -95,6 +97,7 @@ impl Exporteur {
             tables,
             json,
             documents: 0,
+            tampon_json: Vec::new(),
             sources: Vec::new(),
             synthese: Default::default(),
         })
@@ -102,24 +105,20 @@ impl Exporteur {
 
     /// Writes the rows of one source document.
     pub fn ajouter(&mut self, ex: &Extraction) -> Result<()> {
-        for (t, rows) in self.tables.iter_mut().zip(ex.rows()) {
+        let rows = ex.rows();
+        self.tampon_json.clear();
+        self.tampon_json.extend_from_slice(if self.documents == 0 { b"\n" } else { b",\n" });
+        super::json::ecrire_document(&rows, b"    ", &mut self.tampon_json)?;
+        self.json.write_all(&self.tampon_json)?;
+        for (t, rows) in self.tables.iter_mut().zip(rows) {
             for row in &rows {
-                t.csv.write_record(row.0.iter().map(|v| super::cell_text(v).unwrap_or_default()))?;
+                t.csv.write_record(row.0.iter().map(super::cellule))?;
             }
             t.tampon.extend(rows);
             if t.tampon.len() >= LOT_PARQUET {
                 super::parquet::ecrire_lot(t.table, &t.tampon, &mut t.parquet)?;
                 t.tampon.clear();
             }
-        }
-        let doc = super::json::document_objet(ex);
-        let texte = serde_json::to_string_pretty(&doc)?;
-        self.json.write_all(if self.documents == 0 { b"\n" } else { b",\n" })?;
-        for (i, ligne) in texte.lines().enumerate() {
-            if i > 0 {
-                self.json.write_all(b"\n")?;
-            }
-            write!(self.json, "    {ligne}")?;
         }
         self.documents += 1;
         self.synthese.ajouter(ex);
