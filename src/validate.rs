@@ -9,6 +9,7 @@
 use crate::export::parquet::arrow_type;
 use crate::fields::Kind;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use regex::Regex;
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
@@ -218,86 +219,133 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
         }
     }
     let mut parquets: Vec<(String, String, SchemaLu)> = Vec::new();
-    for r in &resources {
-        let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
-        let Some(path) = r.get("path").and_then(Json::as_str) else {
-            c(
-                "datapackage.json",
-                None,
-                None,
-                "descripteur-invalide",
-                format!("la ressource « {name} » n'a pas de `path`"),
-            );
-            continue;
-        };
-        if !chemin_sur(path) {
-            c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
-            continue;
-        }
-        let (taille, hex) = match crate::empreinte::fichier(&dir.join(path)) {
-            Ok(x) => x,
-            Err(e) => {
-                c(path, None, None, "fichier-absent", format!("illisible : {e}"));
-                continue;
-            }
-        };
-        if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
-            if n != taille {
-                c(path, None, None, "taille-differente", format!("{taille} octets, le descripteur en annonce {n}"));
-            }
-        }
-        match r.get("hash").and_then(Json::as_str) {
-            Some(h) => match h.strip_prefix("sha256:") {
-                Some(want) if want == hex => {}
-                Some(want) => c(
-                    path,
-                    None,
-                    None,
-                    "empreinte-differente",
-                    format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
-                ),
-                None => c(
-                    path,
-                    None,
-                    None,
-                    "empreinte-non-verifiee",
-                    format!("algorithme d'empreinte non pris en charge : {h}"),
-                ),
-            },
-            None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
-        }
-        let format = r.get("format").and_then(Json::as_str);
-        // A Parquet file is checked against the schema of its CSV twin
-        // (`<table>-parquet` ↔ `<table>`).
-        let jumeau = (format == Some("parquet"))
-            .then(|| name.strip_suffix("-parquet"))
-            .flatten()
-            .and_then(|t| resources.iter().find(|x| x.get("name").and_then(Json::as_str) == Some(t)))
-            .and_then(|x| x.get("schema"));
-        let Some(schema_path) = r.get("schema").or(jumeau).and_then(Json::as_str) else { continue };
-        let schema = match chemin_sur(schema_path)
-            .then(|| std::fs::read(dir.join(schema_path)).ok())
-            .flatten()
-            .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
-            .ok_or_else(|| format!("schéma « {schema_path} » illisible"))
-            .and_then(|j| lire_schema(&j))
-        {
-            Ok(s) => s,
-            Err(e) => {
-                c(path, None, None, "schema-illisible", e);
-                continue;
-            }
-        };
-        match format {
-            Some("csv") => {
-                let lue = valider_csv(dir, path, &schema, besoins.get(&name).map_or(&[][..], |v| v), &mut c);
-                for (fields, rt, rf) in &schema.foreign_keys {
-                    fks.push((name.clone(), path.to_string(), fields.clone(), rt.clone(), rf.clone()));
+    // Each resource is hashed and read on its own (in parallel on the
+    // current rayon pool); the findings keep the resources' order.
+    enum Lu {
+        Rien,
+        Csv(String, TableLue, Vec<Cle>),
+        Parquet(String, String, SchemaLu),
+    }
+    let lus: Vec<(Vec<Constat>, Lu)> = resources
+        .par_iter()
+        .map(|r| {
+            let mut out = Vec::new();
+            let mut c =
+                |fichier: &str, ligne: Option<usize>, colonne: Option<&str>, code: &'static str, message: String| {
+                    out.push(Constat {
+                        fichier: fichier.to_string(),
+                        ligne,
+                        colonne: colonne.map(str::to_string),
+                        code,
+                        message,
+                    })
+                };
+            let lu = (|| {
+                let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
+                let Some(path) = r.get("path").and_then(Json::as_str) else {
+                    c(
+                        "datapackage.json",
+                        None,
+                        None,
+                        "descripteur-invalide",
+                        format!("la ressource « {name} » n'a pas de `path`"),
+                    );
+                    return Lu::Rien;
+                };
+                if !chemin_sur(path) {
+                    c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
+                    return Lu::Rien;
                 }
-                tables.insert(name.clone(), lue);
+                let (taille, hex) = match crate::empreinte::fichier(&dir.join(path)) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        c(path, None, None, "fichier-absent", format!("illisible : {e}"));
+                        return Lu::Rien;
+                    }
+                };
+                if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
+                    if n != taille {
+                        c(
+                            path,
+                            None,
+                            None,
+                            "taille-differente",
+                            format!("{taille} octets, le descripteur en annonce {n}"),
+                        );
+                    }
+                }
+                match r.get("hash").and_then(Json::as_str) {
+                    Some(h) => match h.strip_prefix("sha256:") {
+                        Some(want) if want == hex => {}
+                        Some(want) => c(
+                            path,
+                            None,
+                            None,
+                            "empreinte-differente",
+                            format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
+                        ),
+                        None => c(
+                            path,
+                            None,
+                            None,
+                            "empreinte-non-verifiee",
+                            format!("algorithme d'empreinte non pris en charge : {h}"),
+                        ),
+                    },
+                    None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
+                }
+                let format = r.get("format").and_then(Json::as_str);
+                // A Parquet file is checked against the schema of its CSV twin
+                // (`<table>-parquet` ↔ `<table>`).
+                let jumeau = (format == Some("parquet"))
+                    .then(|| name.strip_suffix("-parquet"))
+                    .flatten()
+                    .and_then(|t| resources.iter().find(|x| x.get("name").and_then(Json::as_str) == Some(t)))
+                    .and_then(|x| x.get("schema"));
+                let Some(schema_path) = r.get("schema").or(jumeau).and_then(Json::as_str) else { return Lu::Rien };
+                let schema = match chemin_sur(schema_path)
+                    .then(|| std::fs::read(dir.join(schema_path)).ok())
+                    .flatten()
+                    .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
+                    .ok_or_else(|| format!("schéma « {schema_path} » illisible"))
+                    .and_then(|j| lire_schema(&j))
+                {
+                    Ok(s) => s,
+                    Err(e) => {
+                        c(path, None, None, "schema-illisible", e);
+                        return Lu::Rien;
+                    }
+                };
+                match format {
+                    Some("csv") => {
+                        let lue = valider_csv(dir, path, &schema, besoins.get(&name).map_or(&[][..], |v| v), &mut c);
+                        let cles = schema
+                            .foreign_keys
+                            .iter()
+                            .map(|(fields, rt, rf)| {
+                                (name.clone(), path.to_string(), fields.clone(), rt.clone(), rf.clone())
+                            })
+                            .collect();
+                        Lu::Csv(name, lue, cles)
+                    }
+                    Some("parquet") => Lu::Parquet(name, path.to_string(), schema),
+                    _ => Lu::Rien,
+                }
+            })();
+            (out, lu)
+        })
+        .collect();
+    for (constats, lu) in lus {
+        for k in constats {
+            c(&k.fichier, k.ligne, k.colonne.as_deref(), k.code, k.message);
+        }
+        match lu {
+            Lu::Csv(name, lue, cles) => {
+                fks.extend(cles);
+                tables.insert(name, lue);
             }
-            Some("parquet") => parquets.push((name.clone(), path.to_string(), schema)),
-            _ => {}
+            Lu::Parquet(name, path, schema) => parquets.push((name, path, schema)),
+            Lu::Rien => {}
         }
     }
     // Foreign keys, once every table is read. A row whose key cells are all

@@ -129,7 +129,7 @@ const PAGES_PAR_LOT: usize = 32;
 
 /// Extracts every page on `jobs` threads and streams the records to the
 /// exporter in input order, so the output does not depend on `jobs`.
-fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Result<Bilan> {
+fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::ThreadPool, tmp: &Path) -> Result<Bilan> {
     let (entrees, erreurs) = read::trouver(&cfg.entrees);
     let mut bilan = Bilan::default();
     for e in &erreurs {
@@ -140,13 +140,6 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, tmp: &Path) -> Res
         return Ok(bilan);
     }
     let travaux = planifier(entrees);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        // The page walk is recursive, bounded at `parse` depth limits: give
-        // each thread a main thread's stack and more.
-        .stack_size(64 * 1024 * 1024)
-        .build()
-        .context("création des fils de calcul")?;
     let barre = progression(cfg, travaux.len());
     let debut = std::time::Instant::now();
     let mut exporteur = Some(export::dossier::Exporteur::nouveau(tmp)?);
@@ -359,7 +352,15 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).with_context(|| format!("nettoyage de {}", tmp.display()))?;
     }
-    let bilan = match extraire_et_ecrire(cfg, &refs, &tmp) {
+    // `--jobs` threads, for the extraction and for the check of what it wrote.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        // The page walk is recursive, bounded at `parse` depth limits: give
+        // each thread a main thread's stack and more.
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .context("création des fils de calcul")?;
+    let bilan = match extraire_et_ecrire(cfg, &refs, &pool, &tmp) {
         Ok(b) => b,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -375,7 +376,7 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         return Ok(Sortie::Impossible);
     }
     let debut_validation = std::time::Instant::now();
-    let constats = validate::valider_dossier(&tmp);
+    let constats = pool.install(|| validate::valider_dossier(&tmp));
     let validation = debut_validation.elapsed();
     if !constats.is_empty() {
         for c in &constats {

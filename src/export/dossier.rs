@@ -13,6 +13,7 @@ use crate::model::{Extraction, Row};
 use anyhow::{Context, Result};
 use parquet::arrow::ArrowWriter;
 use serde_json::{json, Map};
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -25,24 +26,60 @@ const LOT_PARQUET: usize = 4096;
 const LIGNES_PAR_GROUPE: usize = 64 * 1024;
 const OCTETS_PAR_GROUPE: usize = 16 * 1024 * 1024;
 
-fn creer(dir: &Path, relatif: &str) -> Result<BufWriter<File>> {
+fn creer(dir: &Path, relatif: &str) -> Result<Sortie> {
     let path = dir.join(relatif);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("création de {}", parent.display()))?;
     }
     let f = File::create(&path).with_context(|| format!("écriture de {}", path.display()))?;
-    Ok(BufWriter::with_capacity(256 * 1024, f))
+    Ok(BufWriter::with_capacity(256 * 1024, Empreinte::new(f)))
 }
 
-/// Size and SHA-256 of a written file, read back in a stream.
-fn empreinte(path: &Path) -> Result<(u64, String)> {
-    crate::empreinte::fichier(path).with_context(|| format!("lecture de {}", path.display()))
+/// A file being written that counts and hashes its bytes on the way, so
+/// `datapackage.json` gets each file's size and SHA-256 without reading
+/// it back.
+pub struct Empreinte<W: Write> {
+    inner: W,
+    sha: Sha256,
+    octets: u64,
+}
+
+impl<W: Write> Empreinte<W> {
+    fn new(inner: W) -> Self {
+        Empreinte { inner, sha: Sha256::new(), octets: 0 }
+    }
+
+    /// Size in bytes and lowercase hex SHA-256 of everything written.
+    fn finir(self) -> (u64, String) {
+        (self.octets, hex::encode(self.sha.finalize()))
+    }
+}
+
+impl<W: Write> Write for Empreinte<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.octets += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+type Sortie = BufWriter<Empreinte<File>>;
+
+/// Flushes a writer and gives the size and hash of its file.
+fn fermer(w: Sortie, chemin: &str) -> Result<(u64, String)> {
+    let e = w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("écriture de {chemin}"))?;
+    Ok(e.finir())
 }
 
 struct TableOuverte {
     table: &'static Table,
-    csv: csv::Writer<BufWriter<File>>,
-    parquet: ArrowWriter<BufWriter<File>>,
+    csv: csv::Writer<Sortie>,
+    parquet: ArrowWriter<Sortie>,
     tampon: Vec<Row>,
 }
 
@@ -50,7 +87,7 @@ struct TableOuverte {
 pub struct Exporteur {
     dir: PathBuf,
     tables: Vec<TableOuverte>,
-    json: BufWriter<File>,
+    json: Sortie,
     documents: usize,
     /// One document's JSON text, reused from one document to the next.
     tampon_json: Vec<u8>,
@@ -144,11 +181,9 @@ impl Exporteur {
         let mut parquets = Vec::new();
         for t in self.tables {
             let table = t.table;
-            drop(t.csv);
-            let mut w = t.parquet.into_inner()?;
-            w.flush()?;
             let path = format!("csv/{}.csv", table.name);
-            let (bytes, sha256) = empreinte(&self.dir.join(&path))?;
+            let csv = t.csv.into_inner().map_err(|e| e.into_error()).with_context(|| format!("écriture de {path}"))?;
+            let (bytes, sha256) = fermer(csv, &path)?;
             fichiers.push(Fichier {
                 name: table.name.to_string(),
                 path,
@@ -161,7 +196,7 @@ impl Exporteur {
                 description: table.description.to_string(),
             });
             let path = format!("parquet/{}.parquet", table.name);
-            let (bytes, sha256) = empreinte(&self.dir.join(&path))?;
+            let (bytes, sha256) = fermer(t.parquet.into_inner()?, &path)?;
             parquets.push(Fichier {
                 name: format!("{}-parquet", table.name),
                 path,
@@ -176,7 +211,7 @@ impl Exporteur {
         }
         fichiers.extend(parquets);
         let path = "json/temoignages.json".to_string();
-        let (bytes, sha256) = empreinte(&self.dir.join(&path))?;
+        let (bytes, sha256) = fermer(self.json, &path)?;
         fichiers.push(Fichier {
             name: "temoignages-json".into(),
             path,

@@ -161,11 +161,30 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     let retenus = retenir(page, &mut constats);
     // Repeats are compared on their letters and digits only: the second
     // DILE copy of draft @00fe889 adds literal `**` and quotes to the first.
-    let empreinte = |e: &ElementBrut| -> String {
-        e.blocs.iter().flat_map(|b| b.texte.chars()).filter(|c| c.is_alphanumeric()).collect()
+    let empreinte = |e: &ElementBrut| -> Vec<u8> {
+        let mut lettres = Vec::new();
+        for b in &e.blocs {
+            let (texte, octets) = (b.texte.as_str(), b.texte.as_bytes());
+            let mut i = 0;
+            while i < octets.len() {
+                if octets[i].is_ascii() {
+                    if octets[i].is_ascii_alphanumeric() {
+                        lettres.push(octets[i]);
+                    }
+                    i += 1;
+                    continue;
+                }
+                let c = texte[i..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() {
+                    lettres.extend_from_slice(&octets[i..i + c.len_utf8()]);
+                }
+                i += c.len_utf8();
+            }
+        }
+        lettres
     };
     // (title, letters) → identifier of the first item with them.
-    let mut deja: HashMap<(&str, String), String> = HashMap::new();
+    let mut deja: HashMap<(&str, Vec<u8>), String> = HashMap::new();
     for (i, element) in retenus.iter().enumerate() {
         if source.echeance.is_some_and(|e| std::time::Instant::now() > e) {
             constats.ajouter(

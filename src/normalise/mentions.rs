@@ -29,11 +29,11 @@ const EN_TETE: [&str; 4] = ["categorie", "nom", "variantes", "description"];
 pub struct Referentiel {
     entrees: Vec<MentionTrouvee>,
     formes: Vec<Forme>,
-    /// The first words of every spelling, searched in one pass over the
-    /// folded sentence (and its case-preserving twin): only the spellings
-    /// whose first word occurs are tried with their regex.
-    indices_bas: Indices,
-    indices_casse: Indices,
+    /// The first words of every spelling, lowercased, searched in one pass
+    /// over the lowercase folded sentence (same byte offsets as the
+    /// case-preserving one): only the spellings whose first word occurs are
+    /// tried with their regex, which checks the case where it matters.
+    indices: Indices,
 }
 
 /// One Aho-Corasick automaton over distinct first words, each leading to the
@@ -45,8 +45,8 @@ struct Indices {
 }
 
 impl Indices {
-    fn construire<'a>(formes: impl Iterator<Item = (usize, &'a str)>) -> Result<Indices, String> {
-        let mut mots: Vec<&str> = Vec::new();
+    fn construire(formes: impl Iterator<Item = (usize, String)>) -> Result<Indices, String> {
+        let mut mots: Vec<String> = Vec::new();
         let mut par_mot: Vec<Vec<usize>> = Vec::new();
         for (i, mot) in formes {
             match mots.iter().position(|m| *m == mot) {
@@ -57,7 +57,10 @@ impl Indices {
                 }
             }
         }
-        let automate = AhoCorasick::new(&mots).map_err(|e| format!("liste des mentions : {e}"))?;
+        let automate = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&mots)
+            .map_err(|e| format!("liste des mentions : {e}"))?;
         Ok(Indices { automate, formes: par_mot })
     }
 
@@ -206,11 +209,16 @@ impl Referentiel {
                 formes.push(compiler(ecrit, &cle, indice).map_err(|e| format!("ligne {ligne} : {e}"))?);
             }
         }
-        let indices_bas =
-            Indices::construire(formes.iter().enumerate().filter(|(_, f)| !f.sensible_casse).map(|(i, f)| (i, f.indice.as_str())))?;
-        let indices_casse =
-            Indices::construire(formes.iter().enumerate().filter(|(_, f)| f.sensible_casse).map(|(i, f)| (i, f.indice.as_str())))?;
-        Ok(Referentiel { entrees, formes, indices_bas, indices_casse })
+        // A case-sensitive first word is searched in its lowercase form:
+        // `bas` is `casse` lowercased character by character, so a word of
+        // `casse` is, lowercased, at the same place in `bas`.
+        let indices = Indices::construire(
+            formes
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (i, if f.sensible_casse { Plie::depuis(&f.indice).bas } else { f.indice.clone() })),
+        )?;
+        Ok(Referentiel { entrees, formes, indices })
     }
 
     /// Number of entries in the list.
@@ -235,8 +243,7 @@ impl Referentiel {
     /// [`Referentiel::trouver`] on a sentence already folded.
     pub fn trouver_plie(&self, texte: &Plie) -> Vec<MentionTrouvee> {
         let mut candidates = vec![false; self.formes.len()];
-        self.indices_bas.marquer(&texte.bas, &mut candidates);
-        self.indices_casse.marquer(&texte.casse, &mut candidates);
+        self.indices.marquer(&texte.bas, &mut candidates);
         let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
         for (forme, _) in self.formes.iter().zip(&candidates).filter(|(_, c)| **c) {
             let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };

@@ -83,20 +83,16 @@ pub fn forme_comparable(s: &str) -> String {
 /// source) into one space and trims. No-break spaces (U+00A0, U+202F) are
 /// kept: they are French typography ("700 000", "projet ?").
 pub fn normaliser_espaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut espace = false;
-    for c in s.chars() {
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-            espace = true;
-        } else {
-            if espace && !out.is_empty() {
-                out.push(' ');
-            }
-            espace = false;
-            out.push(c);
+    // The separators are ASCII: the text is cut on bytes, and each piece,
+    // cut at ASCII bytes, is still UTF-8.
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    for mot in s.as_bytes().split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')).filter(|m| !m.is_empty()) {
+        if !out.is_empty() {
+            out.push(b' ');
         }
+        out.extend_from_slice(mot);
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Splits a paragraph into sentences. A sentence ends at `.`, `!`, `?` or
@@ -187,7 +183,11 @@ impl Plie {
             // ASCII fast path: runs of plain ASCII bytes are copied as they
             // are, lowercased in `bas`.
             let debut = i;
-            while i < octets.len() && octets[i] < 0x80 && !octets[i].is_ascii_whitespace() && octets[i] != b'`' {
+            while i < octets.len()
+                && octets[i] < 0x80
+                && (octets[i] == b' ' || !octets[i].is_ascii_whitespace())
+                && octets[i] != b'`'
+            {
                 i += 1;
             }
             if i > debut {
