@@ -462,7 +462,7 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
     let mut texte = texte;
     if octets.is_empty() {
         constats.push(("page-vide", Severite::Erreur, format!("{} : le fichier est vide (0 octet)", entree.relatif)));
-    } else if let Some(pos) = octets.iter().position(|&b| b == 0) {
+    } else if let Some(pos) = memchr::memchr(0, octets) {
         let n = octets.iter().filter(|&&b| b == 0).count();
         constats.push((
             "octets-nuls",
@@ -486,6 +486,13 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
 /// feed) in the first 64 Ki characters: an image, an archive, not a page.
 /// (Bytes that are not UTF-8 are `encodage-invalide`, not binary.)
 fn est_binaire(texte: &str) -> bool {
+    // Control characters are below U+0020 (tab, line ends and form feed
+    // aside), U+007F, or U+0080–U+009F (bytes C2 80–C2 9F): without such
+    // bytes there is nothing to count.
+    let debut = &texte.as_bytes()[..texte.len().min(256 * 1024)];
+    if !debut.iter().any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2) {
+        return false;
+    }
     let mut total = 0usize;
     let mut controle = 0usize;
     for c in texte.chars().take(64 * 1024) {

@@ -58,12 +58,13 @@ pub enum Resolution<'a> {
 struct Cle {
     /// Folded words (see [`plier`]), leading articles removed.
     mots: Vec<String>,
-    /// The words joined by one space: the form compared and measured.
-    texte: String,
     /// Sigles (and one-word upper-case variants such as "DINSIC") are matched
     /// exactly, never corrected, and inside a sentence only as written.
     sigle: Option<String>,
     index: usize,
+    /// The words joined by one space, as characters: the form compared and
+    /// measured.
+    caracteres: Vec<char>,
 }
 
 pub struct Registre {
@@ -162,8 +163,12 @@ impl Registre {
                 }
                 let texte = mots.join(" ");
                 let sigle_like = est_sigle || (mots.len() == 1 && forme_majuscule(forme));
-                let cle =
-                    Cle { mots, texte: texte.clone(), sigle: sigle_like.then(|| forme.trim().to_string()), index };
+                let cle = Cle {
+                    mots,
+                    caracteres: texte.chars().collect(),
+                    sigle: sigle_like.then(|| forme.trim().to_string()),
+                    index,
+                };
                 match exactes.get(&texte) {
                     Some(&k) if cles[k].index != index => {
                         let autre: &Organisation = &organisations[cles[k].index];
@@ -301,17 +306,18 @@ impl Registre {
     /// distance of `candidat`; `None` when none is, or when two different
     /// organisations are equally close.
     fn corriger(&self, candidat: &str) -> Option<usize> {
-        let n = candidat.chars().count();
+        let candidat: Vec<char> = candidat.chars().collect();
+        let n = candidat.len();
         let mut meilleur: Option<(usize, usize)> = None; // (distance, index)
         let mut ambigu = false;
         for cle in self.cles.iter().filter(|c| c.sigle.is_none()) {
-            let m = cle.texte.chars().count();
+            let m = cle.caracteres.len();
             let permis = distance_permise(n.min(m));
             if permis == 0 || n.abs_diff(m) > permis {
                 continue;
             }
-            let d = distance(candidat, &cle.texte);
-            if d == 0 || d > permis {
+            let Some(d) = distance_bornee(&candidat, &cle.caracteres, permis) else { continue };
+            if d == 0 {
                 continue;
             }
             match meilleur {
@@ -340,8 +346,48 @@ fn distance_permise(longueur: usize) -> usize {
     }
 }
 
+/// [`distance`] when it is at most `k`, else `None`; only the diagonal band
+/// `|i - j| ≤ k` is computed (no alignment of cost ≤ k leaves it), and the
+/// computation stops as soon as a whole row exceeds `k`.
+fn distance_bornee(a: &[char], b: &[char], k: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > k {
+        return None;
+    }
+    let hors = k + 1;
+    let mut avant = vec![hors; m + 1];
+    let mut prec = vec![hors; m + 1];
+    let mut cour = vec![hors; m + 1];
+    for (j, v) in prec.iter_mut().enumerate().take(k.min(m) + 1) {
+        *v = j;
+    }
+    for i in 1..=n {
+        cour.fill(hors);
+        if i <= k {
+            cour[0] = i;
+        }
+        let mut min_ligne = cour[0];
+        for j in i.saturating_sub(k).max(1)..=(i + k).min(m) {
+            let cout = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prec[j] + 1).min(cour[j - 1] + 1).min(prec[j - 1] + cout);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(avant[j - 2] + 1);
+            }
+            cour[j] = v.min(hors);
+            min_ligne = min_ligne.min(cour[j]);
+        }
+        if min_ligne > k {
+            return None;
+        }
+        std::mem::swap(&mut avant, &mut prec);
+        std::mem::swap(&mut prec, &mut cour);
+    }
+    Some(prec[m]).filter(|&d| d <= k)
+}
+
 /// Optimal-string-alignment distance (Levenshtein plus adjacent
 /// transpositions), on characters.
+#[cfg_attr(not(test), allow(dead_code))]
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -580,6 +626,38 @@ fn identifiant_valide(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distance_bornee_egale_distance() {
+        let mots = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "insee",
+            "insse",
+            "institut national",
+            "institut nationale",
+            "instiut national",
+            "direction interministerielle du numerique",
+            "direction interministerielle numerique",
+            "ign",
+            "agence",
+            "agnece",
+            "agences",
+        ];
+        for a in mots {
+            for b in mots {
+                let d = distance(a, b);
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for k in 0..4 {
+                    assert_eq!(distance_bornee(&ca, &cb, k), (d <= k).then_some(d), "{a} / {b} / {k}");
+                }
+            }
+        }
+    }
 
     const CSV: &str = include_str!("../../input/referentiels/organisations.csv");
 

@@ -82,7 +82,7 @@ pub fn extraire_plie(texte: &Plie) -> Vec<QualificationTrouvee> {
     let mut rangs: Vec<Statut> = Vec::new();
     for (occ, statut) in occurrences.iter().zip(statuts) {
         let clause = clauses.iter().find(|c| c.contains(&occ.plage.start)).cloned().unwrap_or(0..texte.bas.len());
-        let niveau = niveau(&texte, occ, &clause);
+        let niveau = niveau(texte, occ, &clause);
         let autorite = occ.sorte.autorite.or_else(|| autorite_nommee(&texte.bas, occ.plage.end, &clause));
         match sortie.iter().position(|q| q.qualification == occ.sorte.nom) {
             Some(p) => {

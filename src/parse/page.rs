@@ -712,7 +712,11 @@ impl Walker {
             match child.value() {
                 Node::Text(t) => {
                     self.texte.push_str(t);
-                    let n = t.chars().filter(|c| !c.is_whitespace()).count();
+                    let n = if t.is_ascii() {
+                        t.bytes().filter(|b| !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')).count()
+                    } else {
+                        t.chars().filter(|c| !c.is_whitespace()).count()
+                    };
                     self.visibles += n;
                     if gras {
                         self.gras += n;
