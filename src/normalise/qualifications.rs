@@ -695,25 +695,16 @@ const NORMES_ISO: &[(&str, &str)] = &[
 /// Acronyms that ANSSI grants as qualifications of service providers.
 const QUALIFS_ANSSI: &[(&str, &str)] = &[("PASSI", "PASSI"), ("PDIS", "PDIS"), ("PRIS", "PRIS"), ("PVID", "PVID")];
 
-/// `re_noms` without captures and with ASCII word boundaries, as a filter.
+/// `re_noms` with ASCII word boundaries, as a filter: an ASCII boundary is
+/// found wherever a Unicode one is (the names start and end with ASCII
+/// letters or digits), so a sentence it rejects has no name, and the lazy DFA
+/// runs it on any text (a Unicode `\b` makes it give up on non-ASCII text).
 fn re_noms_ascii() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?x-u)
-            sec[\s\-]?num[\s\-]?cloud | \b(?:snc|hds|eidas|rgs|passi|pdis|pris|pvid|eucs|c5|ens|iso|soc|pci|csa)
-          | heberg | referentiel\s+general | esquema\s+nacional
-            ",
-        )
-        .unwrap()
-    })
+    R.get_or_init(|| Regex::new(&MOTIF_NOMS.replace(r"\b", r"(?-u:\b)")).unwrap())
 }
 
-fn re_noms() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?x)
+const MOTIF_NOMS: &str = r"(?x)
             (?P<snc>\bsec[\s\-]?num[\s\-]?cloud\b)
           | (?P<sigle_snc>\bsnc\b)
           | (?P<hds>\bhds\b)
@@ -730,10 +721,11 @@ fn re_noms() -> &'static Regex {
           | (?P<ens_long>\besquema\s+nacional\s+de\s+seguridad\b)
           | (?P<pci>\bpci[\s\-]?dss\b)
           | (?P<csa>\bcsa[\s\-]star\b)
-            ",
-        )
-        .unwrap()
-    })
+            ";
+
+fn re_noms() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(MOTIF_NOMS).unwrap())
 }
 
 /// Finds every qualification name, in order. Short acronyms that are also

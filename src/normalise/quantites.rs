@@ -122,8 +122,9 @@ struct Jeton<'a> {
     debut: usize,
     fin: usize,
     genre: Genre,
-    /// Lowercase, accents removed, apostrophes folded to '\''.
-    plie: String,
+    /// Lowercase, accents removed, apostrophes folded to '\''; borrowed
+    /// from the sentence when it is already so (most tokens).
+    plie: std::borrow::Cow<'a, str>,
     espace_avant: bool,
 }
 
@@ -144,10 +145,13 @@ fn est_alnum(c: char) -> bool {
 }
 
 /// Lowercase ASCII-ish folding: "Élèves" → "eleves", "d’" → "d'", "MŒ" → "moe".
-fn plier(s: &str) -> String {
-    // Most words are ASCII: no decomposition needed.
+fn plier(s: &str) -> std::borrow::Cow<'_, str> {
+    // Most words are ASCII: no decomposition needed, and most are lowercase.
     if s.is_ascii() {
-        return s.to_ascii_lowercase();
+        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return std::borrow::Cow::Borrowed(s);
+        }
+        return std::borrow::Cow::Owned(s.to_ascii_lowercase());
     }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
@@ -162,7 +166,7 @@ fn plier(s: &str) -> String {
             _ => out.extend(c.to_lowercase()),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn genre_de(brut: &str) -> Genre {
@@ -873,7 +877,7 @@ const SUFFIXES_COLLES: &[&str] = &[
 ];
 
 fn est_de(y: Option<&Jeton>) -> bool {
-    y.is_some_and(|y| matches!(y.plie.as_str(), "de" | "d'"))
+    y.is_some_and(|y| matches!(y.plie.as_ref(), "de" | "d'"))
 }
 
 /// An acronym: "ISO", "RGS", "SAMU" (two or more letters, all capitals).
@@ -885,7 +889,7 @@ fn est_sigle(y: &Jeton) -> bool {
 
 /// A word that can be (part of) the counted thing.
 fn nom_acceptable(y: &Jeton) -> bool {
-    let p = y.plie.as_str();
+    let p = y.plie.as_ref();
     y.genre == Genre::Mot
         && p.chars().count() >= 2
         && p.chars().next().is_some_and(|c| c.is_alphabetic())
@@ -902,7 +906,7 @@ fn nom_acceptable(y: &Jeton) -> bool {
 /// Conjugated verbs that end a noun phrase: "agents utilisent", "agents
 /// utiliseront" (but "établissement" is a noun).
 fn verbe_probable(y: &Jeton) -> bool {
-    let p = y.plie.as_str();
+    let p = y.plie.as_ref();
     (p.len() > 4 && p.ends_with("ent") && !p.ends_with("ment")) || (p.len() > 5 && p.ends_with("ront"))
 }
 
@@ -1067,7 +1071,7 @@ fn lire_nombre(t: &[Jeton], i: usize, permissif: bool) -> Option<Lecture> {
             return Some(l);
         }
         Genre::Mot => {
-            let p = x.plie.as_str();
+            let p = x.plie.as_ref();
             // Vague amounts: "des centaines de milliers de demandes" = 100000..1000000,
             // "plusieurs dizaines d'applications" = 20..100, "quelques milliers" =
             // 2000..10000. "des X" spans X..10X, "plusieurs/quelques X" 2X..10X.
@@ -1103,7 +1107,7 @@ fn lire_nombre(t: &[Jeton], i: usize, permissif: bool) -> Option<Lecture> {
                 }
                 if y.plie == "et" {
                     // "vingt et un"
-                    let suite = t.get(k + 1).map(|z| z.plie.as_str());
+                    let suite = t.get(k + 1).map(|z| z.plie.as_ref());
                     let dizaine = parts
                         .last()
                         .is_some_and(|d| matches!(*d, "vingt" | "trente" | "quarante" | "cinquante" | "soixante"));
@@ -1124,7 +1128,7 @@ fn lire_nombre(t: &[Jeton], i: usize, permissif: bool) -> Option<Lecture> {
             // "un million d'usagers", "une dizaine de ministères", but "une
             // application" is not a quantity.
             if !permissif && k == i + 1 && matches!(p, "un" | "une") {
-                let suite = t.get(k).map(|y| y.plie.as_str()).unwrap_or("");
+                let suite = t.get(k).map(|y| y.plie.as_ref()).unwrap_or("");
                 if multiplicateur(suite).is_none() && collectif(suite).is_none() {
                     return None;
                 }
@@ -1184,9 +1188,9 @@ struct UniteLue {
 /// "€", "euros", "d'euros" after a scale symbol ("3 M€", "1,2 M d'euros").
 fn suite_euro(t: &[Jeton], k: usize) -> Option<usize> {
     let y = t.get(k)?;
-    match y.plie.as_str() {
+    match y.plie.as_ref() {
         "€" | "euro" | "euros" | "eur" => Some(k + 1),
-        "de" | "d'" if t.get(k + 1).is_some_and(|z| matches!(z.plie.as_str(), "euro" | "euros")) => Some(k + 2),
+        "de" | "d'" if t.get(k + 1).is_some_and(|z| matches!(z.plie.as_ref(), "euro" | "euros")) => Some(k + 2),
         _ => None,
     }
 }
@@ -1245,7 +1249,7 @@ fn symbole(brut: &str, plie: &str, t: &[Jeton], suiv: usize) -> Option<(&'static
             _ => return None,
         })
     };
-    let suivant = t.get(suiv).map(|y| y.plie.as_str()).unwrap_or("");
+    let suivant = t.get(suiv).map(|y| y.plie.as_ref()).unwrap_or("");
     let (u, f): (&'static str, u128) = match plie {
         "€" | "euro" | "euros" | "eur" => ("euro", 1),
         "%" | "pourcent" | "pourcents" | "pour-cent" => ("pourcent", 1),
@@ -1286,9 +1290,9 @@ fn finir_physique(t: &[Jeton], u: &str, f: u128, lib_debut: usize, fin: usize) -
     let mut fin_tout = fin;
     let complements: &[&str] = if u == "pourcent" { &["de", "d'", "des", "du"] } else { &["de", "d'"] };
     if let Some(y) = t.get(fin) {
-        if complements.contains(&y.plie.as_str()) {
+        if complements.contains(&y.plie.as_ref()) {
             let mut h = fin + 1;
-            if u == "pourcent" && y.plie == "de" && t.get(h).is_some_and(|z| matches!(z.plie.as_str(), "la" | "l'")) {
+            if u == "pourcent" && y.plie == "de" && t.get(h).is_some_and(|z| matches!(z.plie.as_ref(), "la" | "l'")) {
                 h += 1;
             }
             if let Some(z) = t.get(h) {
@@ -1316,9 +1320,9 @@ fn groupe_nominal(t: &[Jeton], h: usize, deja: usize) -> usize {
         if y.genre != Genre::Mot {
             break;
         }
-        if matches!(y.plie.as_str(), "de" | "du" | "des" | "d'") {
+        if matches!(y.plie.as_ref(), "de" | "du" | "des" | "d'") {
             let mut m = k + 1;
-            if y.plie == "de" && t.get(m).is_some_and(|z| matches!(z.plie.as_str(), "la" | "l'")) {
+            if y.plie == "de" && t.get(m).is_some_and(|z| matches!(z.plie.as_ref(), "la" | "l'")) {
                 m += 1;
             }
             match t.get(m) {
@@ -1369,13 +1373,13 @@ fn lire_unite(t: &[Jeton], l: &Lecture) -> Option<UniteLue> {
             return None;
         }
         k += 1;
-    } else if matches!(y.plie.as_str(), "de" | "d'" | "des" | "du") {
+    } else if matches!(y.plie.as_ref(), "de" | "d'" | "des" | "du") {
         return None;
     }
     let debut_lib = k;
     let mut n_adj = 0;
     // "huit premiers départements" → 8 departement.
-    while n_adj < 2 && t.get(k).is_some_and(|z| z.genre == Genre::Mot && PRE_ADJ.contains(&z.plie.as_str())) {
+    while n_adj < 2 && t.get(k).is_some_and(|z| z.genre == Genre::Mot && PRE_ADJ.contains(&z.plie.as_ref())) {
         k += 1;
         n_adj += 1;
     }
@@ -1405,8 +1409,8 @@ fn lire_intervalle(t: &[Jeton], l: &Lecture) -> Option<(Lecture, UniteLue)> {
     if l.max.is_some() || l.suffixe.is_some() {
         return None;
     }
-    let lien = t.get(l.fin)?.plie.as_str();
-    let avant = l.debut.checked_sub(1).map(|k| t[k].plie.as_str());
+    let lien = t.get(l.fin)?.plie.as_ref();
+    let avant = l.debut.checked_sub(1).map(|k| t[k].plie.as_ref());
     let ok = match lien {
         "et" => avant == Some("entre"),
         "a" => true,
@@ -1477,7 +1481,7 @@ fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
         }
     }
     if let Some(p) = prev {
-        let pp = p.plie.as_str();
+        let pp = p.plie.as_ref();
         let mixte_nom = p.genre == Genre::Mixte && p.brut.chars().any(|c| c.is_ascii_digit() || c == '/');
         if mixte_nom || est_sigle(p) || PREFIXES_NOMS.contains(&pp) || matches!(pp, "°" | "#") {
             return false;
@@ -1486,7 +1490,7 @@ fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
             return false;
         }
     }
-    if l.max.is_none() && t.get(l.fin).is_some_and(|y| MOIS.contains(&y.plie.as_str())) {
+    if l.max.is_none() && t.get(l.fin).is_some_and(|y| MOIS.contains(&y.plie.as_ref())) {
         return false;
     }
     true
@@ -1570,7 +1574,7 @@ fn qualif_avant(t: &[Jeton], debut: usize, borne: usize) -> Option<(&'static str
 /// Qualifiers after the counted thing: "3 000 agents environ" → environ;
 /// "3 minutes minimum", "au moins" → au_moins; "4 h maximum" → moins_de.
 fn qualif_apres(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
-    let p = |d: usize| t.get(k + d).map(|y| y.plie.as_str());
+    let p = |d: usize| t.get(k + d).map(|y| y.plie.as_ref());
     let nombre_suit = |d: usize| t.get(k + d).is_some_and(|y| y.genre == Genre::Nombre);
     match (p(0), p(1)) {
         (Some("environ"), _) if !nombre_suit(1) => Some(("environ", k + 1)),
@@ -1590,10 +1594,10 @@ fn lire_periode(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
     if let Some(p) = adj_periode(&y.plie) {
         return Some((p, k + 1));
     }
-    if matches!(y.plie.as_str(), "par" | "chaque" | "/") {
+    if matches!(y.plie.as_ref(), "par" | "chaque" | "/") {
         let p = t.get(k + 1).and_then(|z| mot_periode(&z.plie))?;
         let mut fin = k + 2;
-        if p == "jour" && t.get(fin).is_some_and(|z| matches!(z.plie.as_str(), "ouvre" | "ouvres" | "calendaire")) {
+        if p == "jour" && t.get(fin).is_some_and(|z| matches!(z.plie.as_ref(), "ouvre" | "ouvres" | "calendaire")) {
             fin += 1;
         }
         return Some((p, fin));
@@ -1612,12 +1616,12 @@ fn periode_plus_loin(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
         if j > k {
             let prec = &t[j - 1];
             if prec.genre != Genre::Mot
-                || matches!(prec.plie.as_str(), "et" | "ou" | "mais" | "dont" | "soit" | "puis" | "ni" | "que" | "qu'")
+                || matches!(prec.plie.as_ref(), "et" | "ou" | "mais" | "dont" | "soit" | "puis" | "ni" | "que" | "qu'")
             {
                 return None;
             }
         }
-        if matches!(y.plie.as_str(), "par" | "chaque") {
+        if matches!(y.plie.as_ref(), "par" | "chaque") {
             return t.get(j + 1).and_then(|z| mot_periode(&z.plie)).map(|p| (p, j + 2));
         }
         if y.plie == "tous" && t.get(j + 1).is_some_and(|z| z.plie == "les") {
@@ -1630,7 +1634,7 @@ fn periode_plus_loin(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
 /// Target after the counted thing: "par an en cible", "à terme", "d'ici 2025",
 /// "à l'horizon 2030".
 fn cible_apres(t: &[Jeton], k: usize) -> Option<usize> {
-    let p = |d: usize| t.get(k + d).map(|y| y.plie.as_str());
+    let p = |d: usize| t.get(k + d).map(|y| y.plie.as_ref());
     let annee = |e: usize| {
         if t.get(e).is_some_and(|y| y.genre == Genre::Nombre) {
             e + 1
@@ -1652,11 +1656,11 @@ fn cible_apres(t: &[Jeton], k: usize) -> Option<usize> {
 fn cible_avant(t: &[Jeton], debut: usize, borne: usize) -> bool {
     let bas = debut.saturating_sub(8).max(borne);
     for k in (bas..debut).rev() {
-        let p = t[k].plie.as_str();
+        let p = t[k].plie.as_ref();
         if t[k].genre == Genre::Ponct && ".;:!?()[]".contains(p) {
             return false;
         }
-        let suiv = t.get(k + 1).map(|y| y.plie.as_str());
+        let suiv = t.get(k + 1).map(|y| y.plie.as_ref());
         if matches!(p, "objectif" | "objectifs" | "cible" | "vise" | "visent" | "visons" | "viser" | "horizon")
             || (p == "a" && suiv == Some("terme"))
             || (p == "d'" && suiv == Some("ici"))
@@ -1698,16 +1702,16 @@ const NOMS_DE_FLUX: &[&str] = &[
 /// Period stated earlier in the clause: "Chaque année, 3 millions de…",
 /// "tous les jours, 500 agents…", "un coût annuel de 250 000 euros".
 fn periode_avant(t: &[Jeton], debut: usize, borne: usize) -> Option<&'static str> {
-    if debut >= borne + 3 && matches!(t[debut - 1].plie.as_str(), "de" | "d'") {
+    if debut >= borne + 3 && matches!(t[debut - 1].plie.as_ref(), "de" | "d'") {
         if let Some(q) = adj_periode(&t[debut - 2].plie) {
-            if NOMS_DE_FLUX.contains(&t[debut - 3].plie.as_str()) {
+            if NOMS_DE_FLUX.contains(&t[debut - 3].plie.as_ref()) {
                 return Some(q);
             }
         }
     }
     let bas = debut.saturating_sub(6).max(borne);
     for k in (bas..debut).rev() {
-        let p = t[k].plie.as_str();
+        let p = t[k].plie.as_ref();
         if t[k].genre == Genre::Ponct && ".;:!?()[]".contains(p) {
             return None;
         }
@@ -1756,10 +1760,10 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     // Times of day: "à 9h", "14 h 30", "de 9h à 18h".
     let h_abrege = l.suffixe.as_deref() == Some("h") || t.get(l.fin).is_some_and(|y| y.brut == "h");
     if u.unite == "heure" && h_abrege {
-        let avant = debut.checked_sub(1).map(|k| t[k].plie.as_str());
+        let avant = debut.checked_sub(1).map(|k| t[k].plie.as_ref());
         let apres = t.get(u.fin_unite);
         let heure_suit = apres.is_some_and(|y| y.genre == Genre::Nombre)
-            || (apres.is_some_and(|y| matches!(y.plie.as_str(), "a" | "et"))
+            || (apres.is_some_and(|y| matches!(y.plie.as_ref(), "a" | "et"))
                 && t.get(u.fin_unite + 1).is_some_and(|y| y.brut.starts_with(|c: char| c.is_ascii_digit())));
         if heure_suit || matches!(avant, Some("a" | "vers" | "des" | "avant" | "apres")) {
             return Err(saut);
