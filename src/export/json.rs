@@ -132,6 +132,12 @@ struct Objet<'a> {
 impl Serialize for Objet<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
+        if self.enfants.is_empty() {
+            for (f, v) in self.table.fields.iter().zip(&self.row.0) {
+                m.serialize_entry(f.name, &Cellule(v))?;
+            }
+            return m.end();
+        }
         for (f, v) in self.table.fields.iter().zip(&self.row.0) {
             match self.enfants.iter().find(|(k, _)| *k == f.name) {
                 Some((k, e)) => m.serialize_entry(k, e)?,
