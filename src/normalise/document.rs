@@ -185,6 +185,10 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     };
     // (title, letters) → identifier of the first item with them.
     let mut deja: HashMap<(&str, Vec<u8>), String> = HashMap::new();
+    let titres_partages: std::collections::HashSet<&str> = {
+        let mut vus = std::collections::HashSet::new();
+        retenus.iter().filter(|e| !vus.insert(e.titre.as_str())).map(|e| e.titre.as_str()).collect()
+    };
     for (i, element) in retenus.iter().enumerate() {
         if source.echeance.is_some_and(|e| std::time::Instant::now() > e) {
             constats.ajouter(
@@ -260,7 +264,8 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
             id = unique;
         }
         let tid = format!("{doc_id}--{id}");
-        let texte = empreinte(element);
+        // Only items sharing their title with another can repeat it.
+        let texte = if titres_partages.contains(element.titre.as_str()) { empreinte(element) } else { Vec::new() };
         if let Some(autre) = deja.get(&(element.titre.as_str(), texte.clone())) {
             constats.ajouter(
                 Some(&tid),
@@ -366,13 +371,10 @@ fn provisoires<'a>(
 ) {
     for t in textes {
         // Most text holds none of the markers' letters: skip the regex.
-        let peut_etre = t.contains('?')
-            || t.contains("TODO")
-            || t.contains("TBD")
-            || t.contains("XXX")
-            || t.contains("FIN")
-            || t.contains("omplét")
-            || t.contains("OMPLÉT");
+        static INDICES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new(["?", "TODO", "TBD", "XXX", "FIN", "omplét", "OMPLÉT"]).expect("fixed words")
+        });
+        let peut_etre = INDICES.is_match(t);
         if !peut_etre {
             continue;
         }

@@ -137,7 +137,12 @@ fn est_apostrophe(c: char) -> bool {
 }
 
 fn est_lettre(c: char) -> bool {
-    c.is_alphabetic() || is_combining_mark(c)
+    // ASCII has no combining mark: no table lookup for it.
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        c.is_alphabetic() || is_combining_mark(c)
+    }
 }
 
 fn est_alnum(c: char) -> bool {

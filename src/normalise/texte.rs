@@ -174,64 +174,105 @@ pub struct Plie {
 
 impl Plie {
     pub fn depuis(s: &str) -> Plie {
-        let mut casse = String::with_capacity(s.len());
-        let mut bas = String::with_capacity(s.len());
-        let mut morceau = String::new();
+        // Built as bytes: every piece pushed is whole UTF-8.
+        let mut casse: Vec<u8> = Vec::with_capacity(s.len());
+        let mut bas: Vec<u8> = Vec::with_capacity(s.len());
         let octets = s.as_bytes();
         let mut i = 0;
+        let mut tampon = [0u8; 4];
         while i < octets.len() {
-            // ASCII fast path: runs of plain ASCII bytes are copied as they
-            // are, lowercased in `bas`.
-            let debut = i;
-            while i < octets.len()
-                && octets[i] < 0x80
-                && (octets[i] == b' ' || !octets[i].is_ascii_whitespace())
-                && octets[i] != b'`'
-            {
+            let o = octets[i];
+            if o < 0x80 {
+                // ASCII: the same byte, lowercased in `bas`; whitespace
+                // becomes a space, '`' an apostrophe.
+                let p = match o {
+                    b'\t' | b'\n' | 0x0c | b'\r' => b' ',
+                    b'`' => b'\'',
+                    _ => o,
+                };
+                casse.push(p);
+                bas.push(p.to_ascii_lowercase());
                 i += 1;
-            }
-            if i > debut {
-                casse.push_str(&s[debut..i]);
-                let l = bas.len();
-                bas.push_str(&s[debut..i]);
-                bas[l..].make_ascii_lowercase();
+                continue;
             }
             let Some(c) = s[i..].chars().next() else { break };
             i += c.len_utf8();
             // The accented letters of French (Latin-1) without decomposing.
             if let Some(b) = base_latin1(c) {
-                casse.push(b);
-                bas.push(b.to_ascii_lowercase());
+                casse.push(b as u8);
+                bas.push(b.to_ascii_lowercase() as u8);
                 continue;
             }
-            morceau.clear();
-            match c {
-                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => morceau.push('\''),
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => morceau.push('-'),
-                'œ' => morceau.push_str("oe"),
-                'Œ' => morceau.push_str("OE"),
-                'æ' => morceau.push_str("ae"),
-                'Æ' => morceau.push_str("AE"),
-                c if c.is_whitespace() => morceau.push(' '),
-                c => morceau.extend(c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d))),
-            }
-            for p in morceau.chars() {
-                casse.push(p);
+            let mut pousser = |p: char| {
+                casse.extend_from_slice(p.encode_utf8(&mut tampon).as_bytes());
                 let mut l = p.to_lowercase();
                 let b = match (l.next(), l.next()) {
                     (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
                     _ => p,
                 };
-                bas.push(b);
+                bas.extend_from_slice(b.encode_utf8(&mut tampon).as_bytes());
+            };
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '\u{b4}' | '\u{2032}' => pousser('\''),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => pousser('-'),
+                'œ' => "oe".chars().for_each(pousser),
+                'Œ' => "OE".chars().for_each(pousser),
+                'æ' => "ae".chars().for_each(pousser),
+                'Æ' => "AE".chars().for_each(pousser),
+                c if c.is_whitespace() => pousser(' '),
+                c => c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d)).for_each(pousser),
             }
         }
-        Plie { casse, bas }
+        Plie {
+            casse: String::from_utf8(casse).expect("whole UTF-8 pieces"),
+            bas: String::from_utf8(bas).expect("whole UTF-8 pieces"),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition `Plie::depuis` implements, character by character.
+    fn plie_reference(s: &str) -> (String, String) {
+        let (mut casse, mut bas) = (String::new(), String::new());
+        for c in s.chars() {
+            let morceau: String = match c {
+                '\u{2019}' | '\u{2018}' | '\u{2bc}' | '`' | '\u{b4}' | '\u{2032}' => "'".into(),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => "-".into(),
+                'œ' => "oe".into(),
+                'Œ' => "OE".into(),
+                'æ' => "ae".into(),
+                'Æ' => "AE".into(),
+                '\u{b}' => "\u{b}".into(),
+                c if c.is_whitespace() => " ".into(),
+                c => c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d)).collect(),
+            };
+            for p in morceau.chars() {
+                casse.push(p);
+                let mut l = p.to_lowercase();
+                bas.push(match (l.next(), l.next()) {
+                    (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
+                    _ => p,
+                });
+            }
+        }
+        (casse, bas)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plie_comme_la_reference(s in "(?s).{0,40}", t in "[ -~\u{a0}-\u{17f}\u{2000}-\u{2045}\t\n\u{b}œŒæÆπ]{0,40}") {
+            for x in [&s, &t] {
+                let p = Plie::depuis(x);
+                let (casse, bas) = plie_reference(x);
+                proptest::prop_assert_eq!(&p.casse, &casse);
+                proptest::prop_assert_eq!(&p.bas, &bas);
+                proptest::prop_assert_eq!(p.casse.len(), p.bas.len());
+            }
+        }
+    }
 
     #[test]
     fn latin1_comme_nfd() {

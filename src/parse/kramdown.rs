@@ -83,7 +83,12 @@ fn souder_blocs_html(body: &str) -> String {
             out.push_str(ligne);
             continue;
         }
-        // Count the tags of the line outside comments.
+        // Count the tags of the line outside comments (most lines have none).
+        if !commentaire && memchr::memmem::find(ligne.as_bytes(), b"<!--").is_none() {
+            compter_balises(ligne, &mut profondeur);
+            out.push_str(ligne);
+            continue;
+        }
         let mut visible = String::new();
         let mut reste: &str = ligne;
         loop {
@@ -110,18 +115,24 @@ fn souder_blocs_html(body: &str) -> String {
             }
         }
         let visible = if visible.contains("<!--") { COMMENTAIRE.replace_all(&visible, "") } else { visible.into() };
-        for balise in BALISE_BLOC.find_iter(&visible) {
-            // `<div/>` opens nothing; `</div>` closes.
-            let balise = balise.as_str();
-            if balise.ends_with("/>") {
-                continue;
-            }
-            profondeur += if balise.starts_with("</") { -1 } else { 1 };
-        }
-        profondeur = profondeur.max(0);
+        compter_balises(&visible, &mut profondeur);
         out.push_str(ligne);
     }
     out
+}
+
+/// Adds the block-level tags a line opens and subtracts those it closes
+/// (never below zero).
+fn compter_balises(visible: &str, profondeur: &mut i64) {
+    for balise in BALISE_BLOC.find_iter(visible) {
+        // `<div/>` opens nothing; `</div>` closes.
+        let balise = balise.as_str();
+        if balise.ends_with("/>") {
+            continue;
+        }
+        *profondeur += if balise.starts_with("</") { -1 } else { 1 };
+    }
+    *profondeur = (*profondeur).max(0);
 }
 
 /// kramdown applies a block IAL to the block just before it. Only
