@@ -695,6 +695,41 @@ const NORMES_ISO: &[(&str, &str)] = &[
 /// Acronyms that ANSSI grants as qualifications of service providers.
 const QUALIFS_ANSSI: &[(&str, &str)] = &[("PASSI", "PASSI"), ("PDIS", "PDIS"), ("PRIS", "PRIS"), ("PVID", "PVID")];
 
+/// Whether a word of the lowercase folded sentence can start a name of
+/// `re_noms`: words are runs of ASCII letters, digits and `_` (any other
+/// byte separates them, so each name starts a word), and every name begins
+/// with one of these words ("secnumcloud", "sec" of "sec num cloud",
+/// "iso27001", "soc2", "hebergeur"…). Most sentences have none: one pass
+/// over the bytes, no regex.
+fn peut_nommer(bas: &str) -> bool {
+    bas.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).any(|mot| {
+        matches!(
+            mot,
+            b"snc"
+                | b"hds"
+                | b"eidas"
+                | b"rgs"
+                | b"passi"
+                | b"pdis"
+                | b"pris"
+                | b"pvid"
+                | b"eucs"
+                | b"c5"
+                | b"ens"
+                | b"esquema"
+                | b"pci"
+                | b"pcidss"
+                | b"csa"
+                | b"referentiel"
+                | b"sec"
+                | b"secnum"
+                | b"secnumcloud"
+        ) || mot.starts_with(b"heberg")
+            || mot.strip_prefix(b"iso").is_some_and(|r| r.iter().all(u8::is_ascii_digit))
+            || mot.strip_prefix(b"soc").is_some_and(|r| matches!(r, b"" | b"1" | b"2" | b"3" | b"i" | b"ii" | b"iii"))
+    })
+}
+
 /// `re_noms` with ASCII word boundaries, as a filter: an ASCII boundary is
 /// found wherever a Unicode one is (the names start and end with ASCII
 /// letters or digits), so a sentence it rejects has no name, and the lazy DFA
@@ -738,7 +773,7 @@ fn reperer(texte: &Plie) -> Vec<Occurrence> {
     // Most sentences name no qualification: a cheap test first. The same
     // names with ASCII word boundaries (the text is folded, no accents left)
     // keep the regex engine on its fast path.
-    if !re_noms_ascii().is_match(bas) {
+    if !peut_nommer(bas) || !re_noms_ascii().is_match(bas) {
         return Vec::new();
     }
     let contexte_qualif = {
@@ -930,6 +965,84 @@ fn autorite_nommee(bas: &str, fin: usize, clause: &Range<usize>) -> Option<&'sta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word filter lets through every sentence where `re_noms` finds a
+    /// name (it may let through more).
+    #[test]
+    fn filtre_des_noms_sans_perte() {
+        let phrases = [
+            "la qualification secnumcloud",
+            "sec num cloud",
+            "sec-numcloud",
+            "secnum cloud",
+            "le snc",
+            "hds",
+            "certifie hds",
+            "hebergeur de donnees de sante",
+            "hebergement des donnees de sante",
+            "iso 27001",
+            "iso27001",
+            "iso/iec 27001:2013",
+            "iso-27017",
+            "eidas",
+            "rgs",
+            "referentiel general de securite",
+            "passi",
+            "pdis",
+            "pris",
+            "pvid",
+            "soc 2",
+            "soc2",
+            "soc ii",
+            "soc-1",
+            "socii",
+            "eucs",
+            "c5",
+            "ens",
+            "esquema nacional de seguridad",
+            "pci dss",
+            "pci-dss",
+            "pcidss",
+            "csa star",
+            "csa-star",
+            "(hds)",
+            "«secnumcloud»",
+            "l'iso 27001",
+            "π hds",
+            "x_hds",
+        ];
+        for p in phrases {
+            if re_noms().is_match(p) {
+                assert!(peut_nommer(p), "{p}");
+            }
+        }
+        for p in ["la securite sociale", "un ensemble de services", "l'entreprise a pris", "isolation", "second"] {
+            assert!(re_noms().is_match(p) || !peut_nommer(p) || p == "l'entreprise a pris", "{p}");
+        }
+        assert!(!peut_nommer("la securite sociale d'un ensemble"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn filtre_des_noms_proprietes(
+            morceaux in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "sec", "num", "cloud", "iso", "iec", "27001", "2013", "soc", "2", "ii", "i", "hds", "snc", "heberg",
+                        "eur", "de", "donnees", "sante", "pci", "dss", "csa", "star", "ens", "c5", "x", "_", "π", "referentiel",
+                        "general", "securite",
+                    ]),
+                    proptest::sample::select(vec![" ", "-", "", "/", ":", "'", "(", ")", "_", "é"]),
+                ),
+                0..8,
+            )
+        ) {
+            let s: String = morceaux.iter().flat_map(|(m, sep)| [*m, *sep]).collect();
+            if re_noms().is_match(&s) {
+                proptest::prop_assert!(peut_nommer(&s), "{}", s);
+            }
+        }
+    }
 
     /// (sentence, expected [(qualification, niveau, statut)] in order)
     type Cas = (&'static str, &'static [(&'static str, Option<&'static str>, &'static str)]);
