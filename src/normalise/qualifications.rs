@@ -612,14 +612,31 @@ fn re_mot() -> &'static Regex {
 }
 
 fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
-    re_mot()
-        .find_iter(&bas[plage.clone()])
-        .map(|m| {
-            let p = plage.start + m.start()..plage.start + m.end();
-            let elide = bas[p.end..].starts_with('\'');
-            Mot { plage: p, elide }
-        })
-        .collect()
+    // The words of `re_mot` (Unicode `\w+`), found without the regex engine.
+    let texte = &bas[plage.clone()];
+    let mut sortie = Vec::new();
+    let mut pousser = |debut: usize, fin: usize| {
+        let p = plage.start + debut..plage.start + fin;
+        let elide = bas[p.end..].starts_with('\'');
+        sortie.push(Mot { plage: p, elide });
+    };
+    let mut debut: Option<usize> = None;
+    for (i, c) in texte.char_indices() {
+        let lettre =
+            if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { regex_syntax::is_word_character(c) };
+        match (lettre, debut) {
+            (true, None) => debut = Some(i),
+            (false, Some(d)) => {
+                pousser(d, i);
+                debut = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(d) = debut {
+        pousser(d, texte.len());
+    }
+    sortie
 }
 
 fn compter_mots(bas: &str, plage: Range<usize>) -> usize {
@@ -702,32 +719,60 @@ const QUALIFS_ANSSI: &[(&str, &str)] = &[("PASSI", "PASSI"), ("PDIS", "PDIS"), (
 /// "iso27001", "soc2", "hebergeur"…). Most sentences have none: one pass
 /// over the bytes, no regex.
 fn peut_nommer(bas: &str) -> bool {
-    bas.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).any(|mot| {
-        matches!(
-            mot,
-            b"snc"
-                | b"hds"
-                | b"eidas"
-                | b"rgs"
-                | b"passi"
-                | b"pdis"
-                | b"pris"
-                | b"pvid"
-                | b"eucs"
-                | b"c5"
-                | b"ens"
-                | b"esquema"
-                | b"pci"
-                | b"pcidss"
-                | b"csa"
-                | b"referentiel"
-                | b"sec"
-                | b"secnum"
-                | b"secnumcloud"
-        ) || mot.starts_with(b"heberg")
-            || mot.strip_prefix(b"iso").is_some_and(|r| r.iter().all(u8::is_ascii_digit))
-            || mot.strip_prefix(b"soc").is_some_and(|r| matches!(r, b"" | b"1" | b"2" | b"3" | b"i" | b"ii" | b"iii"))
-    })
+    const fn table() -> [bool; 256] {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+            b += 1;
+        }
+        t
+    }
+    static MOT: [bool; 256] = table();
+    let o = bas.as_bytes();
+    let mut i = 0;
+    while i < o.len() {
+        while i < o.len() && !MOT[o[i] as usize] {
+            i += 1;
+        }
+        let debut = i;
+        while i < o.len() && MOT[o[i] as usize] {
+            i += 1;
+        }
+        // Only words starting with these letters can start a name.
+        if i > debut && matches!(o[debut], b'c' | b'e' | b'h' | b'i' | b'p' | b'r' | b's') && nom_possible(&o[debut..i])
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn nom_possible(mot: &[u8]) -> bool {
+    matches!(
+        mot,
+        b"snc"
+            | b"hds"
+            | b"eidas"
+            | b"rgs"
+            | b"passi"
+            | b"pdis"
+            | b"pris"
+            | b"pvid"
+            | b"eucs"
+            | b"c5"
+            | b"ens"
+            | b"esquema"
+            | b"pci"
+            | b"pcidss"
+            | b"csa"
+            | b"referentiel"
+            | b"sec"
+            | b"secnum"
+            | b"secnumcloud"
+    ) || mot.starts_with(b"heberg")
+        || mot.strip_prefix(b"iso").is_some_and(|r| r.iter().all(u8::is_ascii_digit))
+        || mot.strip_prefix(b"soc").is_some_and(|r| matches!(r, b"" | b"1" | b"2" | b"3" | b"i" | b"ii" | b"iii"))
 }
 
 /// `re_noms` with ASCII word boundaries, as a filter: an ASCII boundary is
@@ -965,6 +1010,17 @@ fn autorite_nommee(bas: &str, fin: usize, clause: &Range<usize>) -> Option<&'sta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn mots_comme_la_regex(s in "(?s).{0,40}", t in "[a-z0-9 _'\\-π\u{300}\u{a0}éß٣]{0,40}") {
+            for x in [&s, &t] {
+                let attendu: Vec<Range<usize>> = re_mot().find_iter(x).map(|m| m.start()..m.end()).collect();
+                let obtenu: Vec<Range<usize>> = mots(x, 0..x.len()).into_iter().map(|m| m.plage).collect();
+                proptest::prop_assert_eq!(obtenu, attendu);
+            }
+        }
+    }
 
     /// The word filter lets through every sentence where `re_noms` finds a
     /// name (it may let through more).

@@ -181,6 +181,18 @@ impl Plie {
         let mut i = 0;
         let mut tampon = [0u8; 4];
         while i < octets.len() {
+            // A run of plain ASCII is copied at once, lowercased in `bas`.
+            let debut = i;
+            while i < octets.len() && octets[i] < 0x80 && !matches!(octets[i], b'\t' | b'\n' | 0x0c | b'\r' | b'`') {
+                i += 1;
+            }
+            if i > debut {
+                casse.extend_from_slice(&octets[debut..i]);
+                let l = bas.len();
+                bas.extend_from_slice(&octets[debut..i]);
+                bas[l..].make_ascii_lowercase();
+                continue;
+            }
             let o = octets[i];
             if o < 0x80 {
                 // ASCII: the same byte, lowercased in `bas`; whitespace
