@@ -36,42 +36,77 @@ pub struct Referentiel {
     indices: Indices,
 }
 
-/// One Aho-Corasick automaton over distinct first words, each leading to the
-/// spellings that start with it.
+/// The distinct first words, each leading to the spellings that start with
+/// it. A first word made of ASCII letters and digits only (nearly all) is
+/// looked up word by word: its pattern starts and ends on an ASCII word
+/// boundary, so where it matches, the sentence's word is that first word.
+/// The others ("node.js", "gnu/linux") are searched as substrings, with one
+/// Aho-Corasick automaton.
 #[derive(Debug, Clone)]
 struct Indices {
-    automate: AhoCorasick,
-    formes: Vec<Vec<usize>>,
+    mots: std::collections::HashMap<Vec<u8>, Vec<usize>>,
+    automate: Option<AhoCorasick>,
+    autres: Vec<Vec<usize>>,
 }
 
 impl Indices {
     fn construire(formes: impl Iterator<Item = (usize, String)>) -> Result<Indices, String> {
-        let mut mots: Vec<String> = Vec::new();
-        let mut par_mot: Vec<Vec<usize>> = Vec::new();
+        let mut mots: std::collections::HashMap<Vec<u8>, Vec<usize>> = Default::default();
+        let mut autres_mots: Vec<String> = Vec::new();
+        let mut autres: Vec<Vec<usize>> = Vec::new();
         for (i, mot) in formes {
-            match mots.iter().position(|m| *m == mot) {
-                Some(k) => par_mot[k].push(i),
+            if !mot.is_empty() && mot.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                mots.entry(mot.into_bytes()).or_default().push(i);
+                continue;
+            }
+            match autres_mots.iter().position(|m| *m == mot) {
+                Some(k) => autres[k].push(i),
                 None => {
-                    mots.push(mot);
-                    par_mot.push(vec![i]);
+                    autres_mots.push(mot);
+                    autres.push(vec![i]);
                 }
             }
         }
-        let automate = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&mots)
-            .map_err(|e| format!("liste des mentions : {e}"))?;
-        Ok(Indices { automate, formes: par_mot })
+        let automate = if autres_mots.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::new(&autres_mots).map_err(|e| format!("liste des mentions : {e}"))?)
+        };
+        Ok(Indices { mots, automate, autres })
     }
 
-    /// Marks in `candidates` the spellings whose first word occurs in `texte`.
+    /// Marks in `candidates` the spellings whose first word occurs in `texte`
+    /// (lowercase, folded).
     fn marquer(&self, texte: &str, candidates: &mut [bool]) {
-        for m in self.automate.find_overlapping_iter(texte) {
-            for &f in &self.formes[m.pattern().as_usize()] {
-                candidates[f] = true;
+        let o = texte.as_bytes();
+        let mut i = 0;
+        while i < o.len() {
+            while i < o.len() && !est_mot(o[i]) {
+                i += 1;
+            }
+            let debut = i;
+            while i < o.len() && est_mot(o[i]) {
+                i += 1;
+            }
+            if let Some(formes) = self.mots.get(&o[debut..i]) {
+                for &f in formes {
+                    candidates[f] = true;
+                }
+            }
+        }
+        if let Some(automate) = &self.automate {
+            for m in automate.find_overlapping_iter(texte) {
+                for &f in &self.autres[m.pattern().as_usize()] {
+                    candidates[f] = true;
+                }
             }
         }
     }
+}
+
+/// A byte of an ASCII word (`(?-u:\w)`).
+fn est_mot(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// One spelling of one entry, compiled.
@@ -244,8 +279,13 @@ impl Referentiel {
     pub fn trouver_plie(&self, texte: &Plie) -> Vec<MentionTrouvee> {
         let mut candidates = vec![false; self.formes.len()];
         self.indices.marquer(&texte.bas, &mut candidates);
+        self.trouver_parmi(texte, &candidates)
+    }
+
+    /// The mentions among the spellings marked in `candidates`.
+    fn trouver_parmi(&self, texte: &Plie, candidates: &[bool]) -> Vec<MentionTrouvee> {
         let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
-        for (forme, _) in self.formes.iter().zip(&candidates).filter(|(_, c)| **c) {
+        for (forme, _) in self.formes.iter().zip(candidates).filter(|(_, c)| **c) {
             let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };
             for m in forme.motif.find_iter(cible) {
                 if garde_respectee(texte, m.start()..m.end(), forme) {
@@ -327,6 +367,32 @@ fn garde_respectee(texte: &Plie, plage: Range<usize>, forme: &Forme) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The first-word filter loses nothing: trying every spelling finds
+        /// the same mentions.
+        #[test]
+        fn filtre_sans_perte(
+            morceaux in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "Docker", "docker", "k8s", "Kubernetes", "OVH", "OVHcloud", "cloud", "Cloud", "π", "Pi", "Native",
+                        "Red", "Hat", "Enterprise", "Linux", "GNU/Linux", "Node.js", "Rocket.Chat", "AWS", "aws", "S3", "stockage",
+                        "Bleu", "offre", "Oracle", "base", "Argo", "CD", "3DS", "Outscale", "Microsoft", "365", "Azure",
+                        "Scaleway", "Helm", "x", "é", "_",
+                    ]),
+                    proptest::sample::select(vec![" ", "-", "", ".", ", ", "'", "(", ")", "_", "/", "\u{a0}"]),
+                ),
+                0..10,
+            )
+        ) {
+            let r = referentiel();
+            let phrase: String = morceaux.iter().flat_map(|(m, sep)| [*m, *sep]).collect();
+            let plie = Plie::depuis(&phrase);
+            let tout = vec![true; r.formes.len()];
+            proptest::prop_assert_eq!(r.trouver_plie(&plie), r.trouver_parmi(&plie, &tout), "{}", phrase);
+        }
+    }
 
     const CSV: &str = include_str!("../../input/referentiels/mentions.csv");
 

@@ -159,16 +159,28 @@ fn plier(s: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Owned(s.to_ascii_lowercase());
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
-        if is_combining_mark(c) {
+    for c in s.chars() {
+        // ASCII and the Latin-1 letters of French without decomposing (the
+        // marks NFD would split off are dropped anyway).
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
             continue;
         }
-        match c {
-            '’' | 'ʼ' | '‘' => out.push('\''),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            '‑' => out.push('-'),
-            _ => out.extend(c.to_lowercase()),
+        if let Some(b) = super::texte::base_latin1(c) {
+            out.push(b.to_ascii_lowercase());
+            continue;
+        }
+        for c in c.nfd() {
+            if is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                '’' | 'ʼ' | '‘' => out.push('\''),
+                'œ' | 'Œ' => out.push_str("oe"),
+                'æ' | 'Æ' => out.push_str("ae"),
+                '‑' => out.push('-'),
+                _ => out.extend(c.to_lowercase()),
+            }
         }
     }
     std::borrow::Cow::Owned(out)
@@ -1836,6 +1848,30 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The folding is NFD of the whole word, marks dropped, lowercased.
+        #[test]
+        fn plier_comme_nfd(s in "(?s).{0,20}", t in "[a-zA-Z\u{c0}-\u{17f}’ʼ‘œŒæÆ‑\u{300}-\u{36f}]{0,20}") {
+            for x in [&s, &t] {
+                let mut attendu = String::new();
+                for c in x.nfd() {
+                    if is_combining_mark(c) {
+                        continue;
+                    }
+                    match c {
+                        '’' | 'ʼ' | '‘' => attendu.push('\''),
+                        'œ' | 'Œ' => attendu.push_str("oe"),
+                        'æ' | 'Æ' => attendu.push_str("ae"),
+                        '‑' => attendu.push('-'),
+                        _ => attendu.extend(c.to_lowercase()),
+                    }
+                }
+                let obtenu = plier(x);
+                proptest::prop_assert_eq!(obtenu.as_ref(), attendu.as_str());
+            }
+        }
+    }
     use proptest::prelude::*;
 
     type Attendu = (f64, Option<f64>, &'static str, Option<&'static str>, &'static str);

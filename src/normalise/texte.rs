@@ -158,7 +158,7 @@ pub fn phrases(texte: &str) -> Vec<&str> {
 /// The unaccented ASCII letter of a Latin-1 accented letter (`é` → `e`,
 /// `Ç` → `C`), as NFD followed by dropping the combining marks gives it;
 /// `None` for every other character.
-fn base_latin1(c: char) -> Option<char> {
+pub(crate) fn base_latin1(c: char) -> Option<char> {
     const BASES: &[u8; 64] = b"AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
     let i = (c as u32).checked_sub(0xC0)?;
     BASES.get(i as usize).filter(|&&b| b != 0).map(|&b| b as char)
