@@ -44,14 +44,19 @@ pub struct Referentiel {
 /// Aho-Corasick automaton.
 #[derive(Debug, Clone)]
 struct Indices {
-    mots: std::collections::HashMap<Vec<u8>, Vec<usize>>,
+    mots: std::collections::HashMap<Vec<u8>, Vec<usize>, std::hash::BuildHasherDefault<Fnv>>,
+    /// Bytes a first word of `mots` starts with, and the longest of them:
+    /// the other words of a sentence are not looked up.
+    initiales: [bool; 256],
+    longueur_max: usize,
     automate: Option<AhoCorasick>,
     autres: Vec<Vec<usize>>,
 }
 
 impl Indices {
     fn construire(formes: impl Iterator<Item = (usize, String)>) -> Result<Indices, String> {
-        let mut mots: std::collections::HashMap<Vec<u8>, Vec<usize>> = Default::default();
+        let mut mots: std::collections::HashMap<Vec<u8>, Vec<usize>, std::hash::BuildHasherDefault<Fnv>> =
+            Default::default();
         let mut autres_mots: Vec<String> = Vec::new();
         let mut autres: Vec<Vec<usize>> = Vec::new();
         for (i, mot) in formes {
@@ -72,7 +77,12 @@ impl Indices {
         } else {
             Some(AhoCorasick::new(&autres_mots).map_err(|e| format!("liste des mentions : {e}"))?)
         };
-        Ok(Indices { mots, automate, autres })
+        let mut initiales = [false; 256];
+        for m in mots.keys() {
+            initiales[m[0] as usize] = true;
+        }
+        let longueur_max = mots.keys().map(Vec::len).max().unwrap_or(0);
+        Ok(Indices { mots, initiales, longueur_max, automate, autres })
     }
 
     /// Marks in `candidates` the spellings whose first word occurs in `texte`
@@ -88,6 +98,9 @@ impl Indices {
             while i < o.len() && est_mot(o[i]) {
                 i += 1;
             }
+            if i == debut || !self.initiales[o[debut] as usize] || i - debut > self.longueur_max {
+                continue;
+            }
             if let Some(formes) = self.mots.get(&o[debut..i]) {
                 for &f in formes {
                     candidates[f] = true;
@@ -101,6 +114,27 @@ impl Indices {
                 }
             }
         }
+    }
+}
+
+/// FNV-1a: the words looked up are short, SipHash is slower on them.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, octets: &[u8]) {
+        for &b in octets {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -83,16 +83,28 @@ pub fn forme_comparable(s: &str) -> String {
 /// source) into one space and trims. No-break spaces (U+00A0, U+202F) are
 /// kept: they are French typography ("700 000", "projet ?").
 pub fn normaliser_espaces(s: &str) -> String {
-    // The separators are ASCII: the text is cut on bytes, and each piece,
-    // cut at ASCII bytes, is still UTF-8.
-    let mut out: Vec<u8> = Vec::with_capacity(s.len());
-    for mot in s.as_bytes().split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')).filter(|m| !m.is_empty()) {
-        if !out.is_empty() {
-            out.push(b' ');
+    // The separators are ASCII: the words are cut on bytes (a cut at an
+    // ASCII byte is a character boundary) and copied whole.
+    let octets = s.as_bytes();
+    let espace = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < octets.len() {
+        while i < octets.len() && espace(octets[i]) {
+            i += 1;
         }
-        out.extend_from_slice(mot);
+        let debut = i;
+        while i < octets.len() && !espace(octets[i]) {
+            i += 1;
+        }
+        if i > debut {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[debut..i]);
+        }
     }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// Splits a paragraph into sentences. A sentence ends at `.`, `!`, `?` or
@@ -174,12 +186,10 @@ pub struct Plie {
 
 impl Plie {
     pub fn depuis(s: &str) -> Plie {
-        // Built as bytes: every piece pushed is whole UTF-8.
-        let mut casse: Vec<u8> = Vec::with_capacity(s.len());
-        let mut bas: Vec<u8> = Vec::with_capacity(s.len());
+        let mut casse = String::with_capacity(s.len());
+        let mut bas = String::with_capacity(s.len());
         let octets = s.as_bytes();
         let mut i = 0;
-        let mut tampon = [0u8; 4];
         while i < octets.len() {
             // A run of plain ASCII is copied at once, lowercased in `bas`.
             let debut = i;
@@ -187,42 +197,34 @@ impl Plie {
                 i += 1;
             }
             if i > debut {
-                casse.extend_from_slice(&octets[debut..i]);
+                casse.push_str(&s[debut..i]);
                 let l = bas.len();
-                bas.extend_from_slice(&octets[debut..i]);
+                bas.push_str(&s[debut..i]);
                 bas[l..].make_ascii_lowercase();
-                continue;
-            }
-            let o = octets[i];
-            if o < 0x80 {
-                // ASCII: the same byte, lowercased in `bas`; whitespace
-                // becomes a space, '`' an apostrophe.
-                let p = match o {
-                    b'\t' | b'\n' | 0x0c | b'\r' => b' ',
-                    b'`' => b'\'',
-                    _ => o,
-                };
-                casse.push(p);
-                bas.push(p.to_ascii_lowercase());
-                i += 1;
                 continue;
             }
             let Some(c) = s[i..].chars().next() else { break };
             i += c.len_utf8();
+            // ASCII whitespace becomes a space, '`' an apostrophe.
+            if c.is_ascii() {
+                let p = if c == '`' { '\'' } else { ' ' };
+                casse.push(p);
+                bas.push(p);
+                continue;
+            }
             // The accented letters of French (Latin-1) without decomposing.
             if let Some(b) = base_latin1(c) {
-                casse.push(b as u8);
-                bas.push(b.to_ascii_lowercase() as u8);
+                casse.push(b);
+                bas.push(b.to_ascii_lowercase());
                 continue;
             }
             let mut pousser = |p: char| {
-                casse.extend_from_slice(p.encode_utf8(&mut tampon).as_bytes());
+                casse.push(p);
                 let mut l = p.to_lowercase();
-                let b = match (l.next(), l.next()) {
+                bas.push(match (l.next(), l.next()) {
                     (Some(x), None) if x.len_utf8() == p.len_utf8() => x,
                     _ => p,
-                };
-                bas.extend_from_slice(b.encode_utf8(&mut tampon).as_bytes());
+                });
             };
             match c {
                 '\u{2019}' | '\u{2018}' | '\u{2bc}' | '\u{b4}' | '\u{2032}' => pousser('\''),
@@ -235,10 +237,7 @@ impl Plie {
                 c => c.nfd().filter(|d| !('\u{300}'..='\u{36f}').contains(d)).for_each(pousser),
             }
         }
-        Plie {
-            casse: String::from_utf8(casse).expect("whole UTF-8 pieces"),
-            bas: String::from_utf8(bas).expect("whole UTF-8 pieces"),
-        }
+        Plie { casse, bas }
     }
 }
 
