@@ -92,17 +92,88 @@ pub fn ecrire_document(rows: &[Vec<Row>; 8], marge: &[u8], out: &mut Vec<u8>) ->
             ("anomalies", Enfant::Lignes(Lignes::de(&fields::ANOMALIES, anom, None))),
         ],
     };
-    let mut texte = Vec::with_capacity(16 * 1024);
-    serde_json::to_writer_pretty(&mut texte, &doc)?;
+    // serde_json's pretty printing, started `marge` deep: every line of the
+    // document comes out already indented, in one pass.
     out.extend_from_slice(marge);
-    for (i, ligne) in texte.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(marge);
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Retrait { marge, niveau: 0, a_valeur: false });
+    doc.serialize(&mut ser)
+}
+
+/// `serde_json::ser::PrettyFormatter` (two spaces a level) with every new
+/// line prefixed by a margin.
+struct Retrait<'a> {
+    marge: &'a [u8],
+    niveau: usize,
+    a_valeur: bool,
+}
+
+impl Retrait<'_> {
+    fn nouvelle_ligne<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        w.write_all(self.marge)?;
+        for _ in 0..self.niveau {
+            w.write_all(b"  ")?;
         }
-        out.extend_from_slice(ligne);
+        Ok(())
     }
-    Ok(())
+}
+
+impl serde_json::ser::Formatter for Retrait<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.niveau += 1;
+        self.a_valeur = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.niveau -= 1;
+        if self.a_valeur {
+            self.nouvelle_ligne(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, premier: bool) -> std::io::Result<()> {
+        if !premier {
+            w.write_all(b",")?;
+        }
+        self.nouvelle_ligne(w)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.a_valeur = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.niveau += 1;
+        self.a_valeur = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.niveau -= 1;
+        if self.a_valeur {
+            self.nouvelle_ligne(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, premier: bool) -> std::io::Result<()> {
+        if !premier {
+            w.write_all(b",")?;
+        }
+        self.nouvelle_ligne(w)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.a_valeur = true;
+        Ok(())
+    }
 }
 
 struct Cellule<'a>(&'a Value);
