@@ -6,7 +6,6 @@
 //! It recognises only what the list names; the CSV text comes in, no I/O here.
 
 use super::texte::Plie;
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::ops::Range;
 
@@ -40,16 +39,17 @@ pub struct Referentiel {
 /// it. A first word made of ASCII letters and digits only (nearly all) is
 /// looked up word by word: its pattern starts and ends on an ASCII word
 /// boundary, so where it matches, the sentence's word is that first word.
-/// The others ("node.js", "gnu/linux") are searched as substrings, with one
-/// Aho-Corasick automaton.
+/// The others ("node.js", "gnu/linux") are searched as substrings.
 #[derive(Debug, Clone)]
 struct Indices {
     mots: std::collections::HashMap<Vec<u8>, Vec<usize>, std::hash::BuildHasherDefault<Fnv>>,
-    /// Bytes a first word of `mots` starts with, and the longest of them:
-    /// the other words of a sentence are not looked up.
-    initiales: [bool; 256],
+    /// The first two bytes of the first words of `mots` (a one-letter word
+    /// as its byte and 0), one bit each, and the longest word: the other
+    /// words of a sentence are not looked up.
+    debuts: Box<[u64; 1024]>,
     longueur_max: usize,
-    automate: Option<AhoCorasick>,
+    /// The other first words, each searched with SIMD substring search.
+    chercheurs: Vec<memchr::memmem::Finder<'static>>,
     autres: Vec<Vec<usize>>,
 }
 
@@ -72,17 +72,14 @@ impl Indices {
                 }
             }
         }
-        let automate = if autres_mots.is_empty() {
-            None
-        } else {
-            Some(AhoCorasick::new(&autres_mots).map_err(|e| format!("liste des mentions : {e}"))?)
-        };
-        let mut initiales = [false; 256];
+        let chercheurs = autres_mots.iter().map(|m| memchr::memmem::Finder::new(m.as_bytes()).into_owned()).collect();
+        let mut debuts = Box::new([0u64; 1024]);
         for m in mots.keys() {
-            initiales[m[0] as usize] = true;
+            let k = debut_de(m);
+            debuts[k / 64] |= 1 << (k % 64);
         }
         let longueur_max = mots.keys().map(Vec::len).max().unwrap_or(0);
-        Ok(Indices { mots, initiales, longueur_max, automate, autres })
+        Ok(Indices { mots, debuts, longueur_max, chercheurs, autres })
     }
 
     /// Marks in `candidates` the spellings whose first word occurs in `texte`
@@ -98,7 +95,11 @@ impl Indices {
             while i < o.len() && est_mot(o[i]) {
                 i += 1;
             }
-            if i == debut || !self.initiales[o[debut] as usize] || i - debut > self.longueur_max {
+            if i == debut || i - debut > self.longueur_max {
+                continue;
+            }
+            let k = debut_de(&o[debut..i]);
+            if self.debuts[k / 64] & (1 << (k % 64)) == 0 {
                 continue;
             }
             if let Some(formes) = self.mots.get(&o[debut..i]) {
@@ -107,14 +108,19 @@ impl Indices {
                 }
             }
         }
-        if let Some(automate) = &self.automate {
-            for m in automate.find_overlapping_iter(texte) {
-                for &f in &self.autres[m.pattern().as_usize()] {
+        for (chercheur, formes) in self.chercheurs.iter().zip(&self.autres) {
+            if chercheur.find(o).is_some() {
+                for &f in formes {
                     candidates[f] = true;
                 }
             }
         }
     }
+}
+
+/// The index of a word's first two bytes in `Indices::debuts`.
+fn debut_de(mot: &[u8]) -> usize {
+    (usize::from(mot[0]) << 8) | usize::from(mot.get(1).copied().unwrap_or(0))
 }
 
 /// FNV-1a: the words looked up are short, SipHash is slower on them.
@@ -140,7 +146,17 @@ impl std::hash::Hasher for Fnv {
 
 /// A byte of an ASCII word (`(?-u:\w)`).
 fn est_mot(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    const fn table() -> [bool; 256] {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+            b += 1;
+        }
+        t
+    }
+    static MOT: [bool; 256] = table();
+    MOT[b as usize]
 }
 
 /// One spelling of one entry, compiled.
