@@ -556,10 +556,12 @@ fn valider_parquet(
 /// those starting with `=`, `+`, `-`, `@`, a tab or a carriage return. They
 /// are reported as `cellule-formule` findings and left as written: the data
 /// is the page's, and a tool that reads CSV as data is not at risk.
-pub fn formules(ex: &mut crate::model::Extraction) {
+///
+/// `rows` are the page's rows (`ex.rows()`), built once for this check and
+/// the writer; findings go to `ex.anomalies` only.
+pub fn formules(ex: &mut crate::model::Extraction, rows: &[Vec<crate::model::Row>; 8]) {
     use crate::fields::{Kind, TABLES};
     use crate::model::{Anomalie, Severite, Value};
-    let rows = ex.rows();
     let mut nouveaux = Vec::new();
     for (table, rows) in TABLES.iter().zip(rows.iter()).filter(|(t, _)| t.name != "anomalies") {
         let tid = table

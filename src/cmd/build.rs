@@ -4,7 +4,7 @@
 
 use super::Sortie;
 use crate::config::BuildConfig;
-use crate::model::{Extraction, Severite};
+use crate::model::{Extraction, Row, Severite};
 use crate::normalise::{self, Referentiels, Source};
 use crate::{export, parse, read, validate};
 use anyhow::{bail, Context, Result};
@@ -63,10 +63,10 @@ fn planifier(entrees: Vec<read::Entree>) -> Vec<Travail> {
 }
 
 /// Reads, parses and normalises one page (pure but for the read).
-fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Extraction, u64), String> {
+fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Page, u64), String> {
     let lu = read::lire(&t.entree).map_err(|e| format!("{} : {e}", t.entree.chemin.display()))?;
-    let ex = extraire_page(&t.entree, &lu, &t.identifiant, t.anomalies.clone(), refs);
-    Ok((ex, lu.octets.len() as u64))
+    let page = extraire_page_lignes(&t.entree, &lu, &t.identifiant, t.anomalies.clone(), refs);
+    Ok((page, lu.octets.len() as u64))
 }
 
 /// Time allowed to one page. Size and nesting limits already bound it (a
@@ -81,11 +81,28 @@ pub fn extraire_page(
     entree: &read::Entree,
     lu: &read::Lu,
     identifiant: &str,
-    mut anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
+    anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
     refs: &Referentiels,
 ) -> Extraction {
+    extraire_page_lignes(entree, lu, identifiant, anomalies, refs).0
+}
+
+/// A page's records and their rows, built once on the extraction thread for
+/// the record-level checks and the writer.
+type Page = (Extraction, [Vec<Row>; 8]);
+
+/// [`extraire_page`] that also returns the rows (built once, used for the
+/// formula check and by the writer).
+fn extraire_page_lignes(
+    entree: &read::Entree,
+    lu: &read::Lu,
+    identifiant: &str,
+    anomalies: Vec<(&'static str, Severite, String, Option<String>)>,
+    refs: &Referentiels,
+) -> Page {
     let echeance = std::time::Instant::now() + TEMPS_MAX_PAGE;
     let decodage = read::decoder(entree, lu);
+    let mut anomalies = anomalies;
     anomalies.extend(decodage.constats.into_iter().map(|(c, s, m)| (c, s, m, None)));
     let source = Source {
         identifiant: identifiant.to_string(),
@@ -96,8 +113,13 @@ pub fn extraire_page(
     };
     let page = parse::parse_page(&decodage.texte, decodage.format);
     let mut ex = normalise::normaliser(&source, &page, refs);
-    validate::formules(&mut ex);
-    ex
+    let mut rows = ex.rows();
+    let avant = ex.anomalies.len();
+    validate::formules(&mut ex, &rows);
+    if ex.anomalies.len() != avant {
+        rows[7] = ex.anomalies.iter().map(crate::model::Anomalie::row).collect();
+    }
+    (ex, rows)
 }
 
 /// Counts for the summary line.
@@ -146,14 +168,14 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
     let mut extraction = std::time::Duration::ZERO;
     std::thread::scope(|scope| -> Result<()> {
         // The writer runs beside the extraction of the next batch.
-        let (envoi, reception) = std::sync::mpsc::sync_channel::<Vec<Extraction>>(2);
+        let (envoi, reception) = std::sync::mpsc::sync_channel::<Vec<Page>>(2);
         let mut exp = exporteur.take().expect("exporter");
         let ecriture = &mut bilan.chrono.ecriture;
         let ecrivain = scope.spawn(move || -> Result<export::dossier::Exporteur> {
             for lot in reception {
                 let debut = std::time::Instant::now();
-                for ex in &lot {
-                    exp.ajouter(ex)?;
+                for (ex, rows) in lot {
+                    exp.ajouter_lignes(&ex, rows)?;
                 }
                 *ecriture += debut.elapsed();
             }
@@ -178,7 +200,7 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
                         eprintln!("erreur : {message}");
                         bilan.echecs += 1;
                     }
-                    Ok((ex, octets)) => {
+                    Ok(((ex, rows), octets)) => {
                         bilan.lus += 1;
                         bilan.octets += octets;
                         for (compte, n) in bilan.comptes.iter_mut().zip(ex.nombres_de_lignes()) {
@@ -195,7 +217,7 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
                             bilan.echecs += 1;
                             bilan.erreurs += 1;
                         }
-                        extractions.push(ex);
+                        extractions.push((ex, rows));
                     }
                 }
             }

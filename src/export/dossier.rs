@@ -142,7 +142,11 @@ impl Exporteur {
 
     /// Writes the rows of one source document.
     pub fn ajouter(&mut self, ex: &Extraction) -> Result<()> {
-        let rows = ex.rows();
+        self.ajouter_lignes(ex, ex.rows())
+    }
+
+    /// [`Exporteur::ajouter`] with the page's rows already built (`ex.rows()`).
+    pub fn ajouter_lignes(&mut self, ex: &Extraction, rows: [Vec<Row>; 8]) -> Result<()> {
         self.tampon_json.clear();
         self.tampon_json.extend_from_slice(if self.documents == 0 { b"\n" } else { b",\n" });
         super::json::ecrire_document(&rows, b"    ", &mut self.tampon_json)?;
