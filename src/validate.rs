@@ -177,6 +177,17 @@ fn empreinte_cle(parts: &[&str]) -> u128 {
 
 /// Validates a dataset folder; an empty list means it is valid.
 pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
+    valider(dir, true)
+}
+
+/// [`valider_dossier`] for the folder `build` has just written: sizes are
+/// checked, hashes are not computed again (the writer hashed every byte it
+/// wrote; `validate` and frictionless recompute them).
+pub fn valider_dossier_ecrit(dir: &Path) -> Vec<Constat> {
+    valider(dir, false)
+}
+
+fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
     let mut out = Vec::new();
     let mut c = |fichier: &str, ligne: Option<usize>, colonne: Option<&str>, code: &'static str, message: String| {
         out.push(Constat { fichier: fichier.to_string(), ligne, colonne: colonne.map(str::to_string), code, message })
@@ -256,7 +267,12 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
                     c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
                     return Lu::Rien;
                 }
-                let (taille, hex) = match crate::empreinte::fichier(&dir.join(path)) {
+                let lu = if empreintes {
+                    crate::empreinte::fichier(&dir.join(path)).map(|(t, h)| (t, Some(h)))
+                } else {
+                    std::fs::metadata(dir.join(path)).map(|m| (m.len(), None))
+                };
+                let (taille, hex) = match lu {
                     Ok(x) => x,
                     Err(e) => {
                         c(path, None, None, "fichier-absent", format!("illisible : {e}"));
@@ -275,16 +291,17 @@ pub fn valider_dossier(dir: &Path) -> Vec<Constat> {
                     }
                 }
                 match r.get("hash").and_then(Json::as_str) {
-                    Some(h) => match h.strip_prefix("sha256:") {
-                        Some(want) if want == hex => {}
-                        Some(want) => c(
+                    Some(h) => match (h.strip_prefix("sha256:"), hex) {
+                        (Some(_), None) => {}
+                        (Some(want), Some(hex)) if want == hex => {}
+                        (Some(want), Some(hex)) => c(
                             path,
                             None,
                             None,
                             "empreinte-differente",
                             format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
                         ),
-                        None => c(
+                        (None, _) => c(
                             path,
                             None,
                             None,

@@ -398,7 +398,7 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         return Ok(Sortie::Impossible);
     }
     let debut_validation = std::time::Instant::now();
-    let constats = pool.install(|| validate::valider_dossier(&tmp));
+    let constats = pool.install(|| validate::valider_dossier_ecrit(&tmp));
     let validation = debut_validation.elapsed();
     if !constats.is_empty() {
         for c in &constats {
