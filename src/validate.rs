@@ -587,9 +587,9 @@ pub fn formules(ex: &mut crate::model::Extraction, rows: &[Vec<crate::model::Row
             .or_else(|| (table.name == "temoignages").then(|| table.index("identifiant")));
         for row in rows {
             for (f, v) in table.fields.iter().zip(&row.0) {
-                let textes: Vec<&str> = match (f.kind, v) {
-                    (Kind::Texte, Value::Texte(s)) => vec![s.as_str()],
-                    (Kind::Liste, Value::Liste(l)) => l.iter().map(String::as_str).collect(),
+                let textes: &[String] = match (f.kind, v) {
+                    (Kind::Texte, Value::Texte(s)) => std::slice::from_ref(s),
+                    (Kind::Liste, Value::Liste(l)) => l,
                     _ => continue,
                 };
                 for t in textes {

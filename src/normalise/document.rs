@@ -372,7 +372,11 @@ fn provisoires<'a>(
     for t in textes {
         // Most text holds none of the markers' letters: skip the regex.
         static INDICES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new(["?", "TODO", "TBD", "XXX", "FIN", "omplét", "OMPLÉT"]).expect("fixed words")
+            // Leftmost semantics (same yes/no answer) let the SIMD searcher run.
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(["?", "TODO", "TBD", "XXX", "FIN", "omplét", "OMPLÉT"])
+                .expect("fixed words")
         });
         let peut_etre = INDICES.is_match(t);
         if !peut_etre {

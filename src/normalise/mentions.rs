@@ -82,9 +82,9 @@ impl Indices {
         Ok(Indices { mots, debuts, longueur_max, chercheurs, autres })
     }
 
-    /// Marks in `candidates` the spellings whose first word occurs in `texte`
-    /// (lowercase, folded).
-    fn marquer(&self, texte: &str, candidates: &mut [bool]) {
+    /// Adds to `candidates` the spellings whose first word occurs in `texte`
+    /// (lowercase, folded); an index may be added more than once.
+    fn marquer(&self, texte: &str, candidates: &mut Vec<usize>) {
         let o = texte.as_bytes();
         let mut i = 0;
         while i < o.len() {
@@ -103,16 +103,12 @@ impl Indices {
                 continue;
             }
             if let Some(formes) = self.mots.get(&o[debut..i]) {
-                for &f in formes {
-                    candidates[f] = true;
-                }
+                candidates.extend_from_slice(formes);
             }
         }
         for (chercheur, formes) in self.chercheurs.iter().zip(&self.autres) {
             if chercheur.find(o).is_some() {
-                for &f in formes {
-                    candidates[f] = true;
-                }
+                candidates.extend_from_slice(formes);
             }
         }
     }
@@ -327,15 +323,21 @@ impl Referentiel {
 
     /// [`Referentiel::trouver`] on a sentence already folded.
     pub fn trouver_plie(&self, texte: &Plie) -> Vec<MentionTrouvee> {
-        let mut candidates = vec![false; self.formes.len()];
+        let mut candidates = Vec::new();
         self.indices.marquer(&texte.bas, &mut candidates);
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
         self.trouver_parmi(texte, &candidates)
     }
 
-    /// The mentions among the spellings marked in `candidates`.
-    fn trouver_parmi(&self, texte: &Plie, candidates: &[bool]) -> Vec<MentionTrouvee> {
+    /// The mentions among the spellings `candidates` (indices in
+    /// `self.formes`, increasing).
+    fn trouver_parmi(&self, texte: &Plie, candidates: &[usize]) -> Vec<MentionTrouvee> {
         let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
-        for (forme, _) in self.formes.iter().zip(candidates).filter(|(_, c)| **c) {
+        for forme in candidates.iter().map(|&i| &self.formes[i]) {
             let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };
             for m in forme.motif.find_iter(cible) {
                 if garde_respectee(texte, m.start()..m.end(), forme) {
@@ -439,7 +441,7 @@ mod tests {
             let r = referentiel();
             let phrase: String = morceaux.iter().flat_map(|(m, sep)| [*m, *sep]).collect();
             let plie = Plie::depuis(&phrase);
-            let tout = vec![true; r.formes.len()];
+            let tout: Vec<usize> = (0..r.formes.len()).collect();
             proptest::prop_assert_eq!(r.trouver_plie(&plie), r.trouver_parmi(&plie, &tout), "{}", phrase);
         }
     }

@@ -765,7 +765,15 @@ fn peut_compter(phrase: &str, bas: &str) -> bool {
     if phrase.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
-    RACINES_AC.get_or_init(|| aho_corasick::AhoCorasick::new(RACINES).expect("fixed word list")).is_match(bas)
+    // Leftmost semantics (same yes/no answer) let the SIMD searcher run.
+    RACINES_AC
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(RACINES)
+                .expect("fixed word list")
+        })
+        .is_match(bas)
 }
 
 /// Cardinal number words: "huit" = 8, "quinze" = 15, "vingt" = 20.

@@ -163,8 +163,8 @@ pub fn profondeur_estimee(html: &str) -> usize {
         if fin == debut || !b[debut].is_ascii_alphabetic() {
             continue;
         }
-        let nom = html[debut..fin].to_ascii_lowercase();
-        if VIDES.contains(&nom.as_str()) {
+        let nom = &b[debut..fin];
+        if VIDES.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(nom)) {
             continue;
         }
         if fermant {
@@ -181,7 +181,7 @@ pub fn profondeur_estimee(html: &str) -> usize {
 }
 
 fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
+    memchr::memchr(b'<', b)
 }
 
 /// Byte offset where a page ends inside a tag (`…<div cla`), if it does.
