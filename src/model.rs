@@ -79,14 +79,21 @@ pub struct Row(pub Vec<Value>);
 pub struct RowBuilder {
     table: &'static Table,
     values: Vec<Value>,
+    /// The column after the last one set: rows are mostly built in column
+    /// order, so the name is checked there before searching the table.
+    suivante: usize,
 }
 
 impl RowBuilder {
     pub fn new(table: &'static Table) -> Self {
-        RowBuilder { table, values: vec![Value::Null; table.fields.len()] }
+        RowBuilder { table, values: vec![Value::Null; table.fields.len()], suivante: 0 }
     }
     pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
-        let i = self.table.index(name);
+        let i = match self.table.fields.get(self.suivante) {
+            Some(f) if f.name == name => self.suivante,
+            _ => self.table.index(name),
+        };
+        self.suivante = i + 1;
         let value = value.into();
         let kind = self.table.fields[i].kind;
         let ok = matches!(

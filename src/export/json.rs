@@ -109,10 +109,14 @@ struct Retrait<'a> {
 
 impl Retrait<'_> {
     fn nouvelle_ligne<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const ESPACES: &[u8; 64] = &[b' '; 64];
         w.write_all(b"\n")?;
         w.write_all(self.marge)?;
-        for _ in 0..self.niveau {
-            w.write_all(b"  ")?;
+        let mut n = 2 * self.niveau;
+        while n > 0 {
+            let k = n.min(ESPACES.len());
+            w.write_all(&ESPACES[..k])?;
+            n -= k;
         }
         Ok(())
     }
