@@ -43,10 +43,11 @@ pub struct Referentiel {
 #[derive(Debug, Clone)]
 struct Indices {
     mots: std::collections::HashMap<Vec<u8>, Vec<usize>, std::hash::BuildHasherDefault<Fnv>>,
-    /// The first two bytes of the first words of `mots` (a one-letter word
-    /// as its byte and 0), one bit each, and the longest word: the other
+    /// For the first two bytes of the first words of `mots` (a one-letter
+    /// word as its byte and 0), the lengths of those words (bit `n - 1` for
+    /// length `n`, bit 15 for 16 and more), and the longest word: the other
     /// words of a sentence are not looked up.
-    debuts: Box<[u64; 1024]>,
+    debuts: Box<[u16; 65536]>,
     longueur_max: usize,
     /// The other first words, each searched with SIMD substring search.
     chercheurs: Vec<memchr::memmem::Finder<'static>>,
@@ -73,10 +74,9 @@ impl Indices {
             }
         }
         let chercheurs = autres_mots.iter().map(|m| memchr::memmem::Finder::new(m.as_bytes()).into_owned()).collect();
-        let mut debuts = Box::new([0u64; 1024]);
+        let mut debuts: Box<[u16; 65536]> = vec![0u16; 65536].into_boxed_slice().try_into().expect("65536 entries");
         for m in mots.keys() {
-            let k = debut_de(m);
-            debuts[k / 64] |= 1 << (k % 64);
+            debuts[debut_de(m)] |= bit_longueur(m.len());
         }
         let longueur_max = mots.keys().map(Vec::len).max().unwrap_or(0);
         Ok(Indices { mots, debuts, longueur_max, chercheurs, autres })
@@ -99,7 +99,7 @@ impl Indices {
                 continue;
             }
             let k = debut_de(&o[debut..i]);
-            if self.debuts[k / 64] & (1 << (k % 64)) == 0 {
+            if self.debuts[k] & bit_longueur(i - debut) == 0 {
                 continue;
             }
             if let Some(formes) = self.mots.get(&o[debut..i]) {
@@ -112,6 +112,11 @@ impl Indices {
             }
         }
     }
+}
+
+/// The bit of a word length in `Indices::debuts`.
+fn bit_longueur(n: usize) -> u16 {
+    1 << (n.clamp(1, 16) - 1)
 }
 
 /// The index of a word's first two bytes in `Indices::debuts`.
