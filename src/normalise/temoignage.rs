@@ -84,7 +84,10 @@ pub(crate) fn theme(question: &str) -> &'static str {
 }
 
 pub(crate) fn est_attribution(texte: &str) -> bool {
-    ATTRIBUTION.is_match(texte)
+    // The pattern starts with "t" after blanks and one quote: most blocks
+    // are ruled out without running it.
+    let debut = texte.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '«' | '“' | '"'));
+    debut.starts_with(['t', 'T']) && ATTRIBUTION.is_match(texte)
 }
 
 /// Strips the quotes that open the first line and close the last line of an
@@ -165,7 +168,8 @@ pub(crate) fn normaliser_element(
         vues.push(cle);
         sans_guillemets(&mut lignes);
         lignes.retain(|l| !l.is_empty());
-        for l in &lignes {
+        // The pattern needs a '[': most lines are ruled out without it.
+        for l in lignes.iter().filter(|l| l.contains('[')) {
             for m in NOTE.find_iter(l) {
                 constats.ajouter(
                     Some(tid),
@@ -260,7 +264,8 @@ pub(crate) fn normaliser_element(
     // Acronym and former names.
     let sigle = SIGLE.captures(&titre).map(|c| c[1].to_string());
     let mut alias: Vec<String> = Vec::new();
-    for t in description.iter().chain(textes_analyses.iter()) {
+    // The pattern needs a '(': most texts are ruled out without it.
+    for t in description.iter().chain(textes_analyses.iter()).filter(|t| t.contains('(')) {
         for c in ALIAS.captures_iter(t) {
             for nom in c[1].split(" - ").map(str::trim).filter(|s| !s.is_empty()) {
                 if !alias.iter().any(|a| a == nom) {

@@ -83,6 +83,19 @@ pub fn forme_comparable(s: &str) -> String {
 /// source) into one space and trims. No-break spaces (U+00A0, U+202F) are
 /// kept: they are French typography ("700 000", "projet ?").
 pub fn normaliser_espaces(s: &str) -> String {
+    // Most text is already clean: checked by blocks (vectorised), then copied.
+    let separateur = |b: &u8| matches!(b, b'\t' | b'\n' | b'\r' | 0x0c);
+    let propre = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.as_bytes().chunks(32).any(|bloc| bloc.iter().fold(false, |vu, b| vu | separateur(b)))
+        && !s.contains("  ");
+    if propre {
+        return s.to_string();
+    }
+    normaliser_espaces_lent(s)
+}
+
+fn normaliser_espaces_lent(s: &str) -> String {
     // The separators are ASCII: the words are cut on bytes (a cut at an
     // ASCII byte is a character boundary) and copied whole.
     let octets = s.as_bytes();
@@ -113,12 +126,27 @@ pub fn normaliser_espaces(s: &str) -> String {
 /// before a lowercase word do not end a sentence (the uppercase test).
 /// The sentences are trimmed; surrounding quotes are left as written.
 pub fn phrases(texte: &str) -> Vec<&str> {
-    const POINTS: &str = "…";
+    // Without '…' in the text, the next end is found by SIMD search.
+    let sans_points = memchr::memmem::find(texte.as_bytes(), POINTS.as_bytes()).is_none();
+    decouper_phrases(texte, sans_points)
+}
+
+const POINTS: &str = "…";
+
+/// [`phrases`]; `saut` (only for a text without '…') jumps from one '.',
+/// '!' or '?' to the next instead of reading every byte.
+fn decouper_phrases(texte: &str, saut: bool) -> Vec<&str> {
     let octets = texte.as_bytes();
     let mut out = Vec::new();
     let mut debut = 0;
     let mut i = 0;
     while i < octets.len() {
+        if saut {
+            match memchr::memchr3(b'.', b'!', b'?', &octets[i..]) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         // Bytes, not characters: the sentence ends are ASCII or '…', and the
         // other bytes of a UTF-8 character never look like them.
         let apres = match octets[i] {
@@ -244,6 +272,24 @@ impl Plie {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn phrases_par_sauts_comme_octet_par_octet(t in "[ aA1.!?\"»”)«é\n]{0,50}", u in "(?s).{0,50}") {
+            for x in [&t, &u] {
+                if !x.contains(POINTS) {
+                    proptest::prop_assert_eq!(decouper_phrases(x, true), decouper_phrases(x, false));
+                }
+            }
+        }
+
+        #[test]
+        fn espaces_comme_le_cas_general(t in "[ a\t\n\r\u{c}\u{a0}é.]{0,40}", u in "(?s).{0,40}") {
+            for x in [&t, &u] {
+                proptest::prop_assert_eq!(normaliser_espaces(x), normaliser_espaces_lent(x));
+            }
+        }
+    }
 
     /// The definition `Plie::depuis` implements, character by character.
     fn plie_reference(s: &str) -> (String, String) {
