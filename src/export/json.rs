@@ -6,7 +6,6 @@
 
 use crate::fields::{self, Table};
 use crate::model::{Extraction, Row, Value};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Map, Value as Json};
 use std::io::Write;
 
@@ -76,226 +75,203 @@ pub fn document_objet(ex: &Extraction) -> Json {
 
 /// One source document as JSON, written straight from its rows (no
 /// intermediate tree): the same keys, order and values as
-/// [`document_objet`], pretty-printed, each line prefixed by `marge`.
-/// `rows` are the extraction's rows (`Extraction::rows`).
-pub fn ecrire_document(rows: &[Vec<Row>; 8], marge: &[u8], out: &mut Vec<u8>) -> serde_json::Result<()> {
+/// [`document_objet`] and the same bytes as serde_json's pretty printer,
+/// each line prefixed by `marge`. `rows` are the extraction's rows
+/// (`Extraction::rows`).
+pub fn ecrire_document(rows: &[Vec<Row>; 8], marge: &[u8], out: &mut Vec<u8>) -> std::io::Result<()> {
     let [d, t, qr, ind, qual, men, liens, anom] = rows;
     let Some(d) = d.first() else { return Ok(()) };
     let tid = fields::TEMOIGNAGES.index("identifiant");
-    let temoignages = Temoignages { rows: t, tid, enfants: [qr, ind, qual, men, liens, anom] };
-    let doc = Objet {
-        table: &fields::DOCUMENTS,
-        row: d,
-        enfants: vec![
-            ("temoignages", Enfant::Temoignages(temoignages)),
-            ("liens", Enfant::Lignes(Lignes::de(&fields::LIENS, liens, None))),
-            ("anomalies", Enfant::Lignes(Lignes::de(&fields::ANOMALIES, anom, None))),
-        ],
-    };
-    // serde_json's pretty printing, started `marge` deep: every line of the
-    // document comes out already indented, in one pass.
-    out.extend_from_slice(marge);
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Retrait { marge, niveau: 0, a_valeur: false });
-    doc.serialize(&mut ser)
+    let enfants_t = [
+        ("questions_reponses", &fields::QUESTIONS_REPONSES, qr),
+        ("indicateurs", &fields::INDICATEURS, ind),
+        ("qualifications", &fields::QUALIFICATIONS, qual),
+        ("mentions", &fields::MENTIONS, men),
+        ("liens", &fields::LIENS, liens),
+        ("anomalies", &fields::ANOMALIES, anom),
+    ];
+    let mut j = Jolie { out, marge, niveau: 0 };
+    j.out.extend_from_slice(marge);
+    let doc = [
+        ("temoignages", Enfant::Temoignages(t, tid, &enfants_t)),
+        ("liens", Enfant::Lignes(&fields::LIENS, liens, None)),
+        ("anomalies", Enfant::Lignes(&fields::ANOMALIES, anom, None)),
+    ];
+    j.objet(&fields::DOCUMENTS, d, &doc)
 }
 
-/// `serde_json::ser::PrettyFormatter` (two spaces a level) with every new
-/// line prefixed by a margin.
-struct Retrait<'a> {
+/// What a row object carries besides its columns.
+enum Enfant<'a> {
+    /// The rows of a table whose column `temoignage` is the id (or empty).
+    Lignes(&'static Table, &'a [Row], Option<&'a str>),
+    /// The testimonials, each with its rows of the other tables.
+    Temoignages(&'a [Row], usize, &'a [(&'static str, &'static Table, &'a Vec<Row>); 6]),
+}
+
+/// serde_json's pretty printing (two spaces a level, `": "`, empty
+/// containers as `[]`/`{}`) with every new line prefixed by a margin.
+struct Jolie<'a> {
+    out: &'a mut Vec<u8>,
     marge: &'a [u8],
     niveau: usize,
-    a_valeur: bool,
 }
 
-impl Retrait<'_> {
-    fn nouvelle_ligne<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+impl Jolie<'_> {
+    fn nouvelle_ligne(&mut self) {
         const ESPACES: &[u8; 64] = &[b' '; 64];
-        w.write_all(b"\n")?;
-        w.write_all(self.marge)?;
+        self.out.push(b'\n');
+        self.out.extend_from_slice(self.marge);
         let mut n = 2 * self.niveau;
         while n > 0 {
             let k = n.min(ESPACES.len());
-            w.write_all(&ESPACES[..k])?;
+            self.out.extend_from_slice(&ESPACES[..k]);
             n -= k;
         }
-        Ok(())
     }
-}
 
-impl serde_json::ser::Formatter for Retrait<'_> {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+    /// Before the element of a container: a comma after the first, a new line.
+    fn element(&mut self, premier: &mut bool) {
+        if !std::mem::take(premier) {
+            self.out.push(b',');
+        }
+        self.nouvelle_ligne();
+    }
+
+    fn cle(&mut self, premier: &mut bool, cle: &str) {
+        self.element(premier);
+        chaine(self.out, cle);
+        self.out.extend_from_slice(b": ");
+    }
+
+    fn ouvrir(&mut self, c: u8) {
         self.niveau += 1;
-        self.a_valeur = false;
-        w.write_all(b"[")
+        self.out.push(c);
     }
 
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+    fn fermer(&mut self, c: u8, vide: bool) {
         self.niveau -= 1;
-        if self.a_valeur {
-            self.nouvelle_ligne(w)?;
+        if !vide {
+            self.nouvelle_ligne();
         }
-        w.write_all(b"]")
+        self.out.push(c);
     }
 
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, premier: bool) -> std::io::Result<()> {
-        if !premier {
-            w.write_all(b",")?;
+    /// A row as an object; a child of the same name as a column takes the
+    /// column's place (as `Map::insert` does), other children follow.
+    fn objet(&mut self, table: &Table, row: &Row, enfants: &[(&'static str, Enfant<'_>)]) -> std::io::Result<()> {
+        self.ouvrir(b'{');
+        let mut premier = true;
+        for (f, v) in table.fields.iter().zip(&row.0) {
+            self.cle(&mut premier, f.name);
+            match enfants.iter().find(|(k, _)| *k == f.name) {
+                Some((_, e)) => self.enfant(e)?,
+                None => self.valeur(v)?,
+            }
         }
-        self.nouvelle_ligne(w)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.a_valeur = true;
+        for (k, e) in enfants {
+            if !table.fields.iter().any(|f| f.name == *k) {
+                self.cle(&mut premier, k);
+                self.enfant(e)?;
+            }
+        }
+        self.fermer(b'}', premier);
         Ok(())
     }
 
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.niveau += 1;
-        self.a_valeur = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.niveau -= 1;
-        if self.a_valeur {
-            self.nouvelle_ligne(w)?;
+    fn enfant(&mut self, e: &Enfant<'_>) -> std::io::Result<()> {
+        self.ouvrir(b'[');
+        let mut premier = true;
+        match *e {
+            Enfant::Lignes(table, rows, id) => {
+                let col = table.index("temoignage");
+                for r in rows.iter().filter(|r| match (&r.0[col], id) {
+                    (Value::Texte(s), Some(id)) => s == id,
+                    (Value::Null, None) => true,
+                    _ => false,
+                }) {
+                    self.element(&mut premier);
+                    self.objet(table, r, &[])?;
+                }
+            }
+            Enfant::Temoignages(rows, tid, enfants) => {
+                for row in rows {
+                    let Value::Texte(id) = &row.0[tid] else { continue };
+                    let id = Some(id.as_str());
+                    let e = enfants.map(|(k, table, rows)| (k, Enfant::Lignes(table, rows, id)));
+                    self.element(&mut premier);
+                    self.objet(&fields::TEMOIGNAGES, row, &e)?;
+                }
+            }
         }
-        w.write_all(b"}")
+        self.fermer(b']', premier);
+        Ok(())
     }
 
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, premier: bool) -> std::io::Result<()> {
-        if !premier {
-            w.write_all(b",")?;
+    fn valeur(&mut self, v: &Value) -> std::io::Result<()> {
+        match v {
+            Value::Null => self.out.extend_from_slice(b"null"),
+            Value::Texte(t) => chaine(self.out, t),
+            Value::Entier(n) => write!(self.out, "{n}")?,
+            // serde_json's own number formatting (ryu; null when not finite).
+            Value::Nombre(n) => serde_json::to_writer(&mut *self.out, n)?,
+            Value::Booleen(b) => self.out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Date(d) => write!(self.out, "\"{}\"", d.format("%Y-%m-%d"))?,
+            Value::Liste(l) => {
+                self.ouvrir(b'[');
+                let mut premier = true;
+                for s in l {
+                    self.element(&mut premier);
+                    chaine(self.out, s);
+                }
+                self.fermer(b']', premier);
+            }
         }
-        self.nouvelle_ligne(w)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.a_valeur = true;
         Ok(())
     }
 }
 
-struct Cellule<'a>(&'a Value);
-
-impl Serialize for Cellule<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Null => s.serialize_unit(),
-            Value::Texte(t) => s.serialize_str(t),
-            Value::Entier(n) => s.serialize_i64(*n),
-            Value::Nombre(n) => s.serialize_f64(*n),
-            Value::Booleen(b) => s.serialize_bool(*b),
-            Value::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
-            Value::Liste(l) => l.serialize(s),
+/// A JSON string as serde_json writes it: `"` and `\\` escaped, control
+/// characters as `\n`, `\t`… or `\u00XX`, everything else as is. The
+/// bytes to escape are looked for by blocks (vectorised).
+fn chaine(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let special = |c: &u8| *c < 0x20 || *c == b'"' || *c == b'\\';
+    out.push(b'"');
+    let mut debut = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let bloc = &b[i..(i + 32).min(b.len())];
+        if !bloc.iter().fold(false, |vu, c| vu | special(c)) {
+            i += bloc.len();
+            continue;
         }
-    }
-}
-
-/// A row as an object; a child of the same name as a column takes the
-/// column's place (as `Map::insert` does), other children follow.
-struct Objet<'a> {
-    table: &'static Table,
-    row: &'a Row,
-    enfants: Vec<(&'static str, Enfant<'a>)>,
-}
-
-impl Serialize for Objet<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        if self.enfants.is_empty() {
-            for (f, v) in self.table.fields.iter().zip(&self.row.0) {
-                m.serialize_entry(f.name, &Cellule(v))?;
+        let fin = i + bloc.len();
+        while i < fin {
+            let c = b[i];
+            if special(&c) {
+                out.extend_from_slice(&b[debut..i]);
+                match c {
+                    b'"' => out.extend_from_slice(b"\\\""),
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    0x08 => out.extend_from_slice(b"\\b"),
+                    0x0c => out.extend_from_slice(b"\\f"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    _ => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        out.extend_from_slice(b"\\u00");
+                        out.push(HEX[usize::from(c >> 4)]);
+                        out.push(HEX[usize::from(c & 0xf)]);
+                    }
+                }
+                debut = i + 1;
             }
-            return m.end();
-        }
-        for (f, v) in self.table.fields.iter().zip(&self.row.0) {
-            match self.enfants.iter().find(|(k, _)| *k == f.name) {
-                Some((k, e)) => m.serialize_entry(k, e)?,
-                None => m.serialize_entry(f.name, &Cellule(v))?,
-            }
-        }
-        for (k, e) in &self.enfants {
-            if !self.table.fields.iter().any(|f| f.name == *k) {
-                m.serialize_entry(k, e)?;
-            }
-        }
-        m.end()
-    }
-}
-
-enum Enfant<'a> {
-    Lignes(Lignes<'a>),
-    Temoignages(Temoignages<'a>),
-}
-
-impl Serialize for Enfant<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Enfant::Lignes(l) => l.serialize(s),
-            Enfant::Temoignages(t) => t.serialize(s),
+            i += 1;
         }
     }
-}
-
-/// The rows of `table` whose column `temoignage` is `id` (or empty for None).
-struct Lignes<'a> {
-    table: &'static Table,
-    rows: &'a [Row],
-    col: usize,
-    id: Option<&'a str>,
-}
-
-impl<'a> Lignes<'a> {
-    fn de(table: &'static Table, rows: &'a [Row], id: Option<&'a str>) -> Self {
-        Lignes { table, rows, col: table.index("temoignage"), id }
-    }
-}
-
-impl Serialize for Lignes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
-        for r in self.rows.iter().filter(|r| match (&r.0[self.col], self.id) {
-            (Value::Texte(s), Some(id)) => s == id,
-            (Value::Null, None) => true,
-            _ => false,
-        }) {
-            seq.serialize_element(&Objet { table: self.table, row: r, enfants: Vec::new() })?;
-        }
-        seq.end()
-    }
-}
-
-/// The testimonials, each with its rows of the other tables.
-struct Temoignages<'a> {
-    rows: &'a [Row],
-    tid: usize,
-    enfants: [&'a [Row]; 6],
-}
-
-impl Serialize for Temoignages<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let [qr, ind, qual, men, liens, anom] = self.enfants;
-        let mut seq = s.serialize_seq(None)?;
-        for row in self.rows {
-            let Value::Texte(id) = &row.0[self.tid] else { continue };
-            let id = Some(id.as_str());
-            let enfants = vec![
-                ("questions_reponses", Enfant::Lignes(Lignes::de(&fields::QUESTIONS_REPONSES, qr, id))),
-                ("indicateurs", Enfant::Lignes(Lignes::de(&fields::INDICATEURS, ind, id))),
-                ("qualifications", Enfant::Lignes(Lignes::de(&fields::QUALIFICATIONS, qual, id))),
-                ("mentions", Enfant::Lignes(Lignes::de(&fields::MENTIONS, men, id))),
-                ("liens", Enfant::Lignes(Lignes::de(&fields::LIENS, liens, id))),
-                ("anomalies", Enfant::Lignes(Lignes::de(&fields::ANOMALIES, anom, id))),
-            ];
-            seq.serialize_element(&Objet { table: &fields::TEMOIGNAGES, row, enfants })?;
-        }
-        seq.end()
-    }
+    out.extend_from_slice(&b[debut..]);
+    out.push(b'"');
 }
 
 pub fn write<W: Write>(doc: &Json, mut out: W) -> std::io::Result<()> {
@@ -306,6 +282,18 @@ pub fn write<W: Write>(doc: &Json, mut out: W) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests_flux {
     use super::*;
+
+    proptest::proptest! {
+        /// Strings are escaped as serde_json escapes them.
+        #[test]
+        fn chaines_comme_serde_json(s in "(?s).{0,80}", t in "[a\"\\\\\u{0}-\u{1f}\u{7f}é’]{0,40}") {
+            for x in [&s, &t] {
+                let mut out = Vec::new();
+                chaine(&mut out, x);
+                proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(x).unwrap());
+            }
+        }
+    }
 
     /// The streamed JSON is the tree's JSON, byte for byte, on the seed.
     #[test]
