@@ -356,6 +356,29 @@ fn provisoire(t: &str) -> Option<regex::Match<'_>> {
             || !t[m.end()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
     })
 }
+/// Whether `t` may hold a match of [`PROVISOIRE`]: a superset test that lets
+/// most text skip the regex. "?" by memchr, the words by SIMD search on
+/// 3-byte fingerprints (with "?" among the patterns every "o" of the text
+/// would be a candidate). "à compléter" is matched case-insensitively by the
+/// regex, so every casing of "plét" is a pattern ("ComPLÉter" too).
+fn peut_contenir_marqueur(t: &str) -> bool {
+    static MOTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        let mut motifs: Vec<String> = ["TODO", "TBD", "XXX", "FIN"].map(String::from).into();
+        for masque in 0..16u8 {
+            let lettre = |i: u8, bas: char, haut: char| if masque & (1 << i) == 0 { bas } else { haut };
+            motifs.push(
+                [lettre(0, 'p', 'P'), lettre(1, 'l', 'L'), lettre(2, 'é', 'É'), lettre(3, 't', 'T')].iter().collect(),
+            );
+        }
+        // Leftmost semantics (same yes/no answer) let the SIMD searcher run.
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(motifs)
+            .expect("fixed words")
+    });
+    memchr::memchr(b'?', t.as_bytes()).is_some() || MOTS.is_match(t)
+}
+
 /// A link target left as a placeholder: `<a href="LIEN">Albert</a>` (@00fe889).
 static LIEN_PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:LIEN|TODO|TBD|XXX|URL|\?+|#?)$").unwrap());
 /// A block that is nothing but a placeholder, dropped from the text.
@@ -370,18 +393,7 @@ fn provisoires<'a>(
     constats: &mut Constats<'_>,
 ) {
     for t in textes {
-        // Most text holds none of the markers: skip the regex. "?" by
-        // memchr, the words by SIMD search on 3-byte fingerprints (with "?"
-        // among the patterns every "o" of the text would be a candidate).
-        static MOTS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-            // Leftmost semantics (same yes/no answer) let the SIMD searcher run.
-            aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(["TODO", "TBD", "XXX", "FIN", "omplét", "OMPLÉT"])
-                .expect("fixed words")
-        });
-        let peut_etre = memchr::memchr(b'?', t.as_bytes()).is_some() || MOTS.is_match(t);
-        if !peut_etre {
+        if !peut_contenir_marqueur(t) {
             continue;
         }
         if let Some(m) = provisoire(t) {
@@ -539,5 +551,37 @@ mod tests {
         assert_eq!(domaine("https://WWW.Service-Public.fr/x").as_deref(), Some("www.service-public.fr"));
         assert_eq!(domaine("/services/cloud"), None);
         assert_eq!(domaine("LIEN"), None);
+    }
+    #[test]
+    fn marqueurs_de_toute_casse() {
+        for t in ["Texte à compléter.", "À COMPLÉTER", "(à ComPLÉter)", "« À compLéteR", "TODO", "??? ", "FIN"]
+        {
+            assert!(provisoire(t).is_some(), "{t}");
+            assert!(peut_contenir_marqueur(t), "{t}");
+        }
+        assert!(provisoire("à compléterai").is_none());
+        assert!(!peut_contenir_marqueur("Un texte ordinaire, sans marqueur."));
+    }
+
+    proptest::proptest! {
+        /// The prefilter never hides a placeholder the regex would report.
+        #[test]
+        fn filtre_des_marqueurs_sans_perte(
+            avant in "[ a-zA-Z(«'\"]{0,6}",
+            casse in proptest::collection::vec(proptest::bool::ANY, 11),
+            espaces in "[ \t\u{a0}]{1,3}",
+            apres in "[ a-z.,]{0,4}",
+        ) {
+            let mot: String = "àcompléter"
+                .chars()
+                .zip(&casse)
+                .map(|(c, &h)| if h { c.to_uppercase().next().unwrap() } else { c })
+                .collect();
+            let (a, reste) = mot.split_at(mot.chars().next().unwrap().len_utf8());
+            let t = format!("{avant}{a}{espaces}{reste}{apres}");
+            if provisoire(&t).is_some() {
+                proptest::prop_assert!(peut_contenir_marqueur(&t), "{}", t);
+            }
+        }
     }
 }
