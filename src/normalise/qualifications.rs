@@ -181,13 +181,12 @@ struct Indice {
 /// "ne s'est pas porté sur", "ne le nécessitait pas", "n'est pas qualifiée",
 /// "n'a pas été retenue", "nous n'utilisons pas". A negation of anything else
 /// ("ce qui ne pose pas de difficulté") leaves the name alone.
-fn re_portee_negation() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
+fn re_portee_negation() -> &'static Forme {
+    static R: OnceLock<Forme> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
+        Forme::new(
             r"^(qualifi|certifi|labellis|homologu|agree|agrement|necessit|necessair|exig|requi|impos|obligatoir|indispensabl|util|pertinen|justifi|reten|choisi|choix|opt[eéai]|opter|porte|vis[eao]|recour|obten|dispos|benefici|possed|detien|deten|souhait|prevu|prevoi|envisag|recherch|besoin|appuy|orient|privilegi|demand|candidat|engag|compatibl|conform|eligibl|fallu|faut|fallait|faudra|sollicit|adopt|pass[eé]|heberg|sur$)",
         )
-        .unwrap()
     })
 }
 
@@ -195,13 +194,51 @@ fn re(motif: &'static str, cellule: &'static OnceLock<Regex>) -> &'static Regex 
     cellule.get_or_init(|| Regex::new(motif).unwrap())
 }
 
-fn est(mot: &str, motif: &'static str, cellule: &'static OnceLock<Regex>) -> bool {
-    re(motif, cellule).is_match(mot)
+/// A word pattern with the bytes its matches can start with: most words of a
+/// clause are tested against a dozen patterns in turn, and a table look-up
+/// turns most of them away before the regex engine is called.
+struct Forme {
+    regex: Regex,
+    /// `None` when a match may be empty or start with any byte.
+    premiers: Option<[bool; 256]>,
+}
+
+impl Forme {
+    fn new(motif: &str) -> Forme {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let regex = Regex::new(motif).unwrap();
+        let hir = regex_syntax::parse(motif).unwrap();
+        // Every match starts with one of the prefix literals when the set is
+        // finite; an empty literal means any start. The word itself starts
+        // with that literal only when the pattern is anchored with `^`.
+        let ancre = hir.properties().look_set_prefix().contains(regex_syntax::hir::Look::Start);
+        let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        let litteraux = prefixes.literals().filter(|l| ancre && l.iter().all(|l| !l.as_bytes().is_empty()));
+        let premiers = litteraux.map(|l| {
+            let mut t = [false; 256];
+            for lit in l {
+                t[lit.as_bytes()[0] as usize] = true;
+            }
+            t
+        });
+        Forme { regex, premiers }
+    }
+
+    fn est(&self, mot: &str) -> bool {
+        match &self.premiers {
+            Some(t) => mot.as_bytes().first().is_some_and(|&b| t[b as usize]) && self.regex.is_match(mot),
+            None => self.regex.is_match(mot),
+        }
+    }
+}
+
+fn est(mot: &str, motif: &'static str, cellule: &'static OnceLock<Forme>) -> bool {
+    cellule.get_or_init(|| Forme::new(motif)).est(mot)
 }
 
 macro_rules! forme {
     ($mot:expr, $motif:literal) => {{
-        static C: OnceLock<Regex> = OnceLock::new();
+        static C: OnceLock<Forme> = OnceLock::new();
         est($mot, $motif, &C)
     }};
 }
@@ -280,7 +317,7 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                     // "La certification ISO 27001 ne permet pas d'héberger des
                     // données de santé": the subject falls short.
                     push(de(i), a(j), Statut::Insuffisante, None, Some(10));
-                } else if groupe.iter().any(|&k| portee.is_match(t(k)) || dans_nom(k)) {
+                } else if groupe.iter().any(|&k| portee.est(t(k)) || dans_nom(k)) {
                     let statut = if encore { Statut::Visee } else { Statut::NonRetenue };
                     push(de(i), a(j), statut, Some(8), Some(10));
                 }
@@ -300,10 +337,7 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                 push(de(i), a(i + 1), Statut::Insuffisante, Some(8), Some(10));
             } else if suivant == "encore" {
                 push(de(i), a(i + 1), Statut::Visee, Some(6), Some(6));
-            } else if forme!(suivant, r"^(de|d|la|le|les|une|un|l|du|des)$")
-                || dans_nom(i + 1)
-                || portee.is_match(suivant)
-            {
+            } else if forme!(suivant, r"^(de|d|la|le|les|une|un|l|du|des)$") || dans_nom(i + 1) || portee.est(suivant) {
                 push(de(i), a(i), Statut::NonRetenue, Some(3), None);
             }
             continue;
@@ -1011,7 +1045,46 @@ fn autorite_nommee(bas: &str, fin: usize, clause: &Range<usize>) -> Option<&'sta
 mod tests {
     use super::*;
 
+    /// Patterns shaped like those of `indices`, and some that defeat the
+    /// first-byte table (empty match, unbounded start).
+    const FORMES: &[&str] = &[
+        r"^(pas|plus|jamais|point|nullement|aucun|aucune|aucuns|aucunes|guere|ni)$",
+        r"^(engag|lanc|initi|entam|amorc|entrepr|depos)",
+        r"^vis(e|ee|ees|es|ent|ons|ez|ait|aient|ant|er|era|erons|eront|erait|eraient)$",
+        r"^(objectifs?|ambitions?|ambitionn\w*|cible|cibles|cibler|ciblons|ciblee)$",
+        r"^(ecarte|ecartee|ecartes|ecartees|ecarter|ecartons|renonc\w*|exclue?s?)$",
+        r"^(suffi|assez$)",
+        r"^aucune?s?$",
+        r"^(a)?$",
+        r"(pas|non)",
+        r"^\w*ment$",
+        r"^[a-e]",
+    ];
+
+    #[test]
+    fn forme_comme_la_regex_exemples() {
+        let f = Forme::new(FORMES[0]);
+        assert!(f.premiers.is_some() && f.est("pas") && !f.est("passe") && !f.est(""));
+        assert!(Forme::new(r"^(a)?$").premiers.is_none() && Forme::new(r"^(a)?$").est(""));
+        assert!(Forme::new(r"(pas|non)").est("canon") && Forme::new(r"(pas|non)").premiers.is_none());
+        assert!(FORMES[..7].iter().all(|m| Forme::new(m).premiers.is_some()));
+    }
+
     proptest::proptest! {
+        /// The first-byte table never turns away a word the regex matches.
+        #[test]
+        fn forme_comme_la_regex(
+            mot in proptest::prop_oneof![
+                proptest::string::string_regex("[a-z_0-9é]{0,12}").unwrap(),
+                proptest::strategy::Strategy::prop_map(proptest::sample::select(vec!["pas", "aucun", "aucunes", "engage", "visons", "ciblee", "renoncer",
+                    "assez", "suffisant", "a", "", "ambitionnons", "exclues", "totalement", "canon"]), String::from),
+            ],
+            i in 0..11usize,
+        ) {
+            let motif = FORMES[i];
+            proptest::prop_assert_eq!(Forme::new(motif).est(&mot), Regex::new(motif).unwrap().is_match(&mot));
+        }
+
         #[test]
         fn mots_comme_la_regex(s in "(?s).{0,40}", t in "[a-z0-9 _'\\-π\u{300}\u{a0}éß٣]{0,40}") {
             for x in [&s, &t] {
