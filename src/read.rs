@@ -411,7 +411,7 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
             // The declaration is honoured, except when the bytes prove the
             // page was re-saved as UTF-8 (the replacement-free UTF-8 decode
             // of non-ASCII bytes is not a coincidence in practice).
-            Some(enc) if enc != UTF_8 && (octets.is_ascii() || std::str::from_utf8(octets).is_err()) => {
+            Some(enc) if enc != UTF_8 && (octets.is_ascii() || simdutf8::basic::from_utf8(octets).is_err()) => {
                 let (t, _, erreurs) = enc.decode(octets);
                 if erreurs {
                     constats.push((
@@ -434,7 +434,7 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
                 ));
                 String::from_utf8(octets.to_vec()).unwrap_or_default()
             }
-            _ => match std::str::from_utf8(octets) {
+            _ => match simdutf8::compat::from_utf8(octets) {
                 Ok(s) => s.to_string(),
                 Err(e) if a_du_multioctet(octets) => {
                     constats.push((

@@ -444,22 +444,44 @@ fn valider_csv(
     let mut uniques: Vec<HashSet<u128>> = schema.champs.iter().map(|_| HashSet::new()).collect();
     let mut cles: HashSet<u128> = HashSet::new();
     let pk = position(&schema.primary_key);
-    let mut rec = csv::StringRecord::new();
+    // Byte records, each checked as UTF-8 at once (SIMD), then read as text.
+    let mut brut = csv::ByteRecord::new();
+    let mut bornes: Vec<std::ops::Range<usize>> = Vec::with_capacity(attendu.len());
     let mut ligne = 1;
     loop {
         ligne += 1;
-        match r.read_record(&mut rec) {
+        match r.read_byte_record(&mut brut) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
                 c(path, Some(ligne), None, "csv-illisible", e.to_string());
-                // An I/O or UTF-8 error does not move the reader forward.
+                // An I/O error does not move the reader forward.
                 if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
                     break;
                 }
                 continue;
             }
         }
+        // The cells lie end to end in `as_slice`: the record is text when the
+        // whole is UTF-8 and no cell boundary cuts a character.
+        bornes.clear();
+        let mut debut = 0;
+        for cellule in brut.iter() {
+            bornes.push(debut..debut + cellule.len());
+            debut += cellule.len();
+        }
+        let tout = match simdutf8::compat::from_utf8(brut.as_slice()) {
+            Ok(t) if bornes.iter().all(|b| t.is_char_boundary(b.start) && t.is_char_boundary(b.end)) => t,
+            Ok(_) => {
+                c(path, Some(ligne), None, "csv-illisible", "une cellule coupe un caractère UTF-8".into());
+                continue;
+            }
+            Err(e) => {
+                c(path, Some(ligne), None, "csv-illisible", format!("octets non UTF-8 : {e}"));
+                continue;
+            }
+        };
+        let rec: Vec<&str> = bornes.iter().map(|b| &tout[b.clone()]).collect();
         if rec.len() != attendu.len() {
             c(
                 path,
@@ -471,7 +493,7 @@ fn valider_csv(
             continue;
         }
         for (j, champ) in schema.champs.iter().enumerate() {
-            let cell = &rec[j];
+            let cell = rec[j];
             if let Some((code, msg)) = verifier_cellule(champ, cell) {
                 c(path, Some(ligne), Some(&champ.name), code, msg);
             }
@@ -486,13 +508,13 @@ fn valider_csv(
             }
         }
         let cle = |idx: &[usize]| -> (bool, u128) {
-            let parts: Vec<&str> = idx.iter().map(|&j| &rec[j]).collect();
+            let parts: Vec<&str> = idx.iter().map(|&j| rec[j]).collect();
             (parts.iter().all(|p| p.is_empty()), empreinte_cle(&parts))
         };
         if !pk.is_empty() {
             let (_, h) = cle(&pk);
             if !cles.insert(h) {
-                let k: Vec<&str> = pk.iter().map(|&j| &rec[j]).collect();
+                let k: Vec<&str> = pk.iter().map(|&j| rec[j]).collect();
                 c(
                     path,
                     Some(ligne),

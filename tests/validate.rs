@@ -47,6 +47,24 @@ fn validate_reports_a_changed_file() {
 }
 
 #[test]
+fn validate_reports_bytes_that_are_not_utf8() {
+    let wd = dataset();
+    let p = wd.path("ds/csv/temoignages.csv");
+    let bytes = std::fs::read(&p).unwrap();
+    // "é" of the third line in Latin-1; the other lines stay readable.
+    let fin_l2 = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(1).unwrap().0;
+    let e = fin_l2 + bytes[fin_l2..].windows(2).position(|w| w == "é".as_bytes()).unwrap();
+    let mut latin1 = bytes[..e].to_vec();
+    latin1.push(0xE9);
+    latin1.extend_from_slice(&bytes[e + 2..]);
+    std::fs::write(&p, latin1).unwrap();
+    let out = stdout(&wd.run(&["validate", "ds"]));
+    let ligne = 2 + bytes[fin_l2 + 1..e].iter().filter(|&&b| b == b'\n').count() + 1;
+    assert!(out.contains(&format!("csv/temoignages.csv:{ligne} : csv-illisible : octets non UTF-8")), "{out}");
+    assert_eq!(out.matches("csv-illisible").count(), 1, "{out}");
+}
+
+#[test]
 fn validate_reports_keys_enums_and_orphans() {
     let wd = dataset();
     let p = "ds/csv/questions_reponses.csv";
