@@ -156,23 +156,52 @@ fn chemin_sur(p: &str) -> bool {
 struct TableLue {
     lignes: usize,
     /// For each column list another table references: the keys present.
-    references: HashMap<Vec<String>, HashSet<u128>>,
+    references: HashMap<Vec<String>, Empreintes>,
     /// For each foreign key of this table: (line, hashed key) of each row
     /// whose key is not empty.
     etrangeres: Vec<Vec<(usize, u128)>>,
 }
 
-/// A 128-bit fingerprint of a key (two SipHash passes with different
-/// prefixes): collisions are out of reach for the sizes at hand.
+/// A set of key fingerprints. They are already uniformly spread: the table
+/// hashes them by keeping 64 of their bits, not by hashing them again.
+type Empreintes = HashSet<u128, std::hash::BuildHasherDefault<Repli>>;
+
+#[derive(Default)]
+struct Repli(u64);
+
+impl std::hash::Hasher for Repli {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, octets: &[u8]) {
+        // Not reached for `u128` keys; a plain fold keeps it correct anyway.
+        for &b in octets {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = (n as u64) ^ ((n >> 64) as u64);
+    }
+}
+
+/// A 128-bit fingerprint of a key (XXH3-128 of the parts, each preceded by
+/// its length, so that ("ab", "c") and ("a", "bc") differ): collisions are out
+/// of reach for the sizes at hand.
 fn empreinte_cle(parts: &[&str]) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    0u8.hash(&mut a);
-    1u8.hash(&mut b);
-    parts.hash(&mut a);
-    parts.hash(&mut b);
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+    if let [seule] = parts {
+        return twox_hash::XxHash3_128::oneshot(seule.as_bytes());
+    }
+    thread_local! {
+        static TAMPON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TAMPON.with_borrow_mut(|t| {
+        t.clear();
+        for p in parts {
+            t.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            t.extend_from_slice(p.as_bytes());
+        }
+        twox_hash::XxHash3_128::oneshot(t)
+    })
 }
 
 /// Validates a dataset folder; an empty list means it is valid.
@@ -439,10 +468,10 @@ fn valider_csv(
     let fks: Vec<Vec<usize>> = schema.foreign_keys.iter().map(|(f, _, _)| position(f)).collect();
     lue.etrangeres = vec![Vec::new(); fks.len()];
     for (noms, _) in &refs {
-        lue.references.insert(noms.clone(), HashSet::new());
+        lue.references.insert(noms.clone(), Empreintes::default());
     }
-    let mut uniques: Vec<HashSet<u128>> = schema.champs.iter().map(|_| HashSet::new()).collect();
-    let mut cles: HashSet<u128> = HashSet::new();
+    let mut uniques: Vec<Empreintes> = schema.champs.iter().map(|_| Empreintes::default()).collect();
+    let mut cles = Empreintes::default();
     let pk = position(&schema.primary_key);
     // Byte records, each checked as UTF-8 at once (SIMD), then read as text.
     let mut brut = csv::ByteRecord::new();

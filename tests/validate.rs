@@ -65,6 +65,23 @@ fn validate_reports_bytes_that_are_not_utf8() {
 }
 
 #[test]
+fn validate_reports_a_repeated_primary_key() {
+    let wd = dataset();
+    let p = "ds/csv/questions_reponses.csv";
+    let mut text = wd.read(p);
+    let n = text.lines().count();
+    // The first answer again, under a line of its own at the end.
+    let premiere = text.lines().nth(1).unwrap().to_string();
+    assert_eq!(premiere.matches('"').count() % 2, 0, "a whole record: {premiere}");
+    text.push_str(&premiere);
+    text.push('\n');
+    wd.write(p, text);
+    let out = stdout(&wd.run(&["validate", "ds"]));
+    assert!(out.contains(&format!("csv/questions_reponses.csv:{} ", n + 1)), "{out}");
+    assert!(out.contains("cle-primaire-dupliquee"), "{out}");
+}
+
+#[test]
 fn validate_reports_keys_enums_and_orphans() {
     let wd = dataset();
     let p = "ds/csv/questions_reponses.csv";
