@@ -478,11 +478,14 @@ fn valider_csv(
     let mut bornes: Vec<std::ops::Range<usize>> = Vec::with_capacity(attendu.len());
     let mut ligne = 1;
     loop {
-        ligne += 1;
+        // Lines as in a text editor: a record whose cells hold line breaks
+        // spans several, and the next record starts after them.
+        ligne = r.position().line().max(ligne as u64 + 1) as usize;
         match r.read_byte_record(&mut brut) {
-            Ok(true) => {}
+            Ok(true) => ligne = brut.position().map_or(ligne, |p| p.line() as usize),
             Ok(false) => break,
             Err(e) => {
+                let ligne = e.position().map_or(ligne, |p| p.line() as usize);
                 c(path, Some(ligne), None, "csv-illisible", e.to_string());
                 // An I/O error does not move the reader forward.
                 if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
