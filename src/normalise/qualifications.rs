@@ -194,40 +194,67 @@ fn re(motif: &'static str, cellule: &'static OnceLock<Regex>) -> &'static Regex 
     cellule.get_or_init(|| Regex::new(motif).unwrap())
 }
 
-/// A word pattern with the bytes its matches can start with: most words of a
-/// clause are tested against a dozen patterns in turn, and a table look-up
-/// turns most of them away before the regex engine is called.
+/// A word pattern with the literals its matches can start with: most words
+/// of a clause are tested against a dozen patterns in turn, and a look-up by
+/// first byte turns most of them away before the regex engine is called.
+/// A pattern that is a list of whole words (`^(pas|plus|jamais)$`) needs no
+/// regex at all.
 struct Forme {
     regex: Regex,
-    /// `None` when a match may be empty or start with any byte.
-    premiers: Option<[bool; 256]>,
+    /// For each first byte, 1 + the index of its bucket in `seaux`, or 0
+    /// when no match starts with it. `None` when a match may be empty or
+    /// start anywhere: the regex alone decides.
+    premiers: Option<Box<[u8; 256]>>,
+    /// The prefix literals, by first byte.
+    seaux: Vec<Vec<Box<[u8]>>>,
+    /// The literals are the whole matches and the pattern spans the whole
+    /// word (`^…$`, no other assertion): membership is the answer.
+    liste: bool,
 }
 
 impl Forme {
     fn new(motif: &str) -> Forme {
         use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        use regex_syntax::hir::{Look, LookSet};
         let regex = Regex::new(motif).unwrap();
         let hir = regex_syntax::parse(motif).unwrap();
+        let proprietes = hir.properties();
         // Every match starts with one of the prefix literals when the set is
         // finite; an empty literal means any start. The word itself starts
         // with that literal only when the pattern is anchored with `^`.
-        let ancre = hir.properties().look_set_prefix().contains(regex_syntax::hir::Look::Start);
+        let ancre = proprietes.look_set_prefix().contains(Look::Start);
         let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
         let litteraux = prefixes.literals().filter(|l| ancre && l.iter().all(|l| !l.as_bytes().is_empty()));
+        let mut seaux: Vec<Vec<Box<[u8]>>> = Vec::new();
         let premiers = litteraux.map(|l| {
-            let mut t = [false; 256];
+            let mut t = Box::new([0u8; 256]);
             for lit in l {
-                t[lit.as_bytes()[0] as usize] = true;
+                let b = lit.as_bytes()[0] as usize;
+                if t[b] == 0 {
+                    seaux.push(Vec::new());
+                    t[b] = u8::try_from(seaux.len()).expect("at most 256 first bytes");
+                }
+                seaux[t[b] as usize - 1].push(lit.as_bytes().into());
             }
             t
         });
-        Forme { regex, premiers }
+        let seules = LookSet::empty().insert(Look::Start).insert(Look::End);
+        let liste = premiers.is_some()
+            && prefixes.is_exact()
+            && proprietes.look_set_suffix().contains(Look::End)
+            && proprietes.look_set().subtract(seules).is_empty();
+        Forme { regex, premiers, seaux, liste }
     }
 
     fn est(&self, mot: &str) -> bool {
-        match &self.premiers {
-            Some(t) => mot.as_bytes().first().is_some_and(|&b| t[b as usize]) && self.regex.is_match(mot),
-            None => self.regex.is_match(mot),
+        let Some(t) = &self.premiers else { return self.regex.is_match(mot) };
+        let o = mot.as_bytes();
+        let Some(&b) = o.first() else { return false };
+        let Some(seau) = (t[b as usize] as usize).checked_sub(1).map(|i| &self.seaux[i]) else { return false };
+        if self.liste {
+            seau.iter().any(|l| **l == *o)
+        } else {
+            seau.iter().any(|l| o.starts_with(l)) && self.regex.is_match(mot)
         }
     }
 }
@@ -1059,6 +1086,10 @@ mod tests {
         r"(pas|non)",
         r"^\w*ment$",
         r"^[a-e]",
+        r"^obtenu(e|s|es)?$",
+        r"^(le|l)$",
+        r"^(qualifi|certifi|opt[eéai]|opter|sur$)",
+        r"^a\b$",
     ];
 
     #[test]
@@ -1068,6 +1099,9 @@ mod tests {
         assert!(Forme::new(r"^(a)?$").premiers.is_none() && Forme::new(r"^(a)?$").est(""));
         assert!(Forme::new(r"(pas|non)").est("canon") && Forme::new(r"(pas|non)").premiers.is_none());
         assert!(FORMES[..7].iter().all(|m| Forme::new(m).premiers.is_some()));
+        // Lists of whole words are answered without the regex.
+        assert!([0, 6, 11, 12].iter().all(|&i| Forme::new(FORMES[i]).liste));
+        assert!([1, 3, 5, 13, 14].iter().all(|&i| !Forme::new(FORMES[i]).liste));
     }
 
     proptest::proptest! {
@@ -1077,9 +1111,10 @@ mod tests {
             mot in proptest::prop_oneof![
                 proptest::string::string_regex("[a-z_0-9é]{0,12}").unwrap(),
                 proptest::strategy::Strategy::prop_map(proptest::sample::select(vec!["pas", "aucun", "aucunes", "engage", "visons", "ciblee", "renoncer",
-                    "assez", "suffisant", "a", "", "ambitionnons", "exclues", "totalement", "canon"]), String::from),
+                    "assez", "suffisant", "a", "", "ambitionnons", "exclues", "totalement", "canon", "obtenues", "obtenu", "l", "le", "opté", "optai",
+                    "sur", "surtout", "qualifiee"]), String::from),
             ],
-            i in 0..11usize,
+            i in 0..15usize,
         ) {
             let motif = FORMES[i];
             proptest::prop_assert_eq!(Forme::new(motif).est(&mot), Regex::new(motif).unwrap().is_match(&mot));
