@@ -124,15 +124,75 @@ fn souder_blocs_html(body: &str) -> String {
 /// Adds the block-level tags a line opens and subtracts those it closes
 /// (never below zero).
 fn compter_balises(visible: &str, profondeur: &mut i64) {
+    // `(?i)` folds "s" with "ſ" and "k" with the Kelvin sign: lines holding
+    // either go to the regex, the others are scanned byte by byte.
+    let ecart = if visible.contains('ſ') || visible.contains('\u{212a}') {
+        balises_regex(visible)
+    } else {
+        balises_octets(visible)
+    };
+    *profondeur = (*profondeur + ecart).max(0);
+}
+
+/// The net count of [`BALISE_BLOC`] in `visible`: `<div/>` opens nothing;
+/// `</div>` closes.
+fn balises_regex(visible: &str) -> i64 {
+    let mut ecart = 0;
     for balise in BALISE_BLOC.find_iter(visible) {
-        // `<div/>` opens nothing; `</div>` closes.
         let balise = balise.as_str();
         if balise.ends_with("/>") {
             continue;
         }
-        *profondeur += if balise.starts_with("</") { -1 } else { 1 };
+        ecart += if balise.starts_with("</") { -1 } else { 1 };
     }
-    *profondeur = (*profondeur).max(0);
+    ecart
+}
+
+/// [`balises_regex`] without the regex engine, for text without "ſ" or "K"
+/// (Kelvin): at each '<', an optional '/', a name of the list in any ASCII
+/// case, a word boundary, then everything up to the first '>'.
+fn balises_octets(visible: &str) -> i64 {
+    let o = visible.as_bytes();
+    let mut ecart = 0;
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &o[i..]) {
+        let debut = i + p;
+        i = debut + 1;
+        let fermante = o.get(i) == Some(&b'/');
+        let nom = if fermante { i + 1 } else { i };
+        // The names of the list, by their first letter.
+        let noms: &[&[u8]] = match o.get(nom).map(u8::to_ascii_lowercase) {
+            Some(b'd') => &[b"div", b"dl", b"details"],
+            Some(b't') => &[b"table", b"tbody", b"thead", b"tr", b"td", b"th"],
+            Some(b'u') => &[b"ul"],
+            Some(b'o') => &[b"ol"],
+            Some(b'b') => &[b"blockquote"],
+            Some(b's') => &[b"section"],
+            Some(b'a') => &[b"article", b"aside"],
+            Some(b'f') => &[b"figure", b"footer"],
+            Some(b'm') => &[b"main"],
+            Some(b'n') => &[b"nav"],
+            Some(b'h') => &[b"header"],
+            _ => continue,
+        };
+        let Some(longueur) = noms.iter().find_map(|n| {
+            let fin = nom + n.len();
+            let suite = o.get(fin).copied();
+            (o.get(nom..fin).is_some_and(|m| m.eq_ignore_ascii_case(n))
+                && !suite.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then_some(n.len())
+        }) else {
+            continue;
+        };
+        let Some(q) = memchr::memchr(b'>', &o[nom + longueur..]) else { continue };
+        let fin = nom + longueur + q;
+        i = fin + 1;
+        if o[fin - 1] == b'/' {
+            continue;
+        }
+        ecart += if fermante { -1 } else { 1 };
+    }
+    ecart
 }
 
 /// kramdown applies a block IAL to the block just before it. Only
@@ -191,6 +251,33 @@ pub fn rendre(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte scan counts the tags the regex finds.
+        #[test]
+        fn balises_comme_la_regex(
+            morceaux in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<", "</", ">", "/>", "div", "DIV", "Div", "divx", "th", "thead", "tr", "td", "t", "ul", "ol",
+                    "blockquote", "section", "SECTION", "aside", "p", " ", "=", "\"", "é", "_", "1", "-", "\n",
+                ]),
+                0..24,
+            )
+        ) {
+            let t = morceaux.concat();
+            proptest::prop_assert_eq!(balises_octets(&t), balises_regex(&t), "{}", t);
+        }
+    }
+
+    #[test]
+    fn balises_en_toute_casse() {
+        assert_eq!(balises_octets("<DIV class='a'><Section></div><div/><divx><th>"), 2);
+        assert_eq!(balises_regex("<DIV class='a'><Section></div><div/><divx><th>"), 2);
+        // The regex folds "ſ" with "s": such lines go to it.
+        let mut p = 0;
+        compter_balises("<ſection>", &mut p);
+        assert_eq!(p, 1);
+    }
 
     #[test]
     fn liquid_never_breaks_a_page() {
