@@ -343,7 +343,7 @@ impl Referentiel {
     fn trouver_parmi(&self, texte: &Plie, candidates: &[usize]) -> Vec<MentionTrouvee> {
         let mut trouves: Vec<(Range<usize>, usize)> = Vec::new();
         for forme in candidates.iter().map(|&i| &self.formes[i]) {
-            let cible = if forme.sensible_casse { &texte.casse } else { &texte.bas };
+            let cible = if forme.sensible_casse { texte.casse() } else { &texte.bas };
             for m in forme.motif.find_iter(cible) {
                 if garde_respectee(texte, m.start()..m.end(), forme) {
                     trouves.push((m.start()..m.end(), forme.entree));
@@ -374,7 +374,7 @@ fn compiler(ecrit: &str, cle: &str, entree: usize) -> Result<Forme, String> {
         ecrit.chars().any(char::is_uppercase) && !ecrit.chars().any(char::is_lowercase) && ecrit.chars().count() <= 5;
     let sensible_casse = court_majuscules || matches!(garde, Garde::Majuscule | Garde::NomPropre { .. });
     let plie = Plie::depuis(ecrit);
-    let source = if sensible_casse { plie.casse } else { plie.bas };
+    let source = if sensible_casse { plie.casse().to_string() } else { plie.bas };
     let morceaux: Vec<String> =
         source.split(|c: char| c.is_whitespace() || c == '-').filter(|m| !m.is_empty()).map(regex::escape).collect();
     if morceaux.is_empty() {
@@ -413,7 +413,7 @@ fn garde_respectee(texte: &Plie, plage: Range<usize>, forme: &Forme) -> bool {
             }
             // Capitalised (the pattern is case-sensitive) and not the first
             // word of the sentence, where every word is capitalised.
-            let avant = texte.casse[..plage.start].trim_end_matches(|c: char| {
+            let avant = texte.casse()[..plage.start].trim_end_matches(|c: char| {
                 c.is_whitespace() || matches!(c, '"' | '«' | '“' | '\'' | '(' | '[' | '-' | '*' | '•')
             });
             !(avant.is_empty() || avant.ends_with(['.', '!', '?', '…']))

@@ -875,13 +875,13 @@ fn re_noms() -> &'static Regex {
 /// qualification context.
 fn reperer(texte: &Plie) -> Vec<Occurrence> {
     let bas = &texte.bas;
-    let casse = &texte.casse;
     // Most sentences name no qualification: a cheap test first. The same
     // names with ASCII word boundaries (the text is folded, no accents left)
     // keep the regex engine on its fast path.
     if !peut_nommer(bas) || !re_noms_ascii().is_match(bas) {
         return Vec::new();
     }
+    let casse = texte.casse();
     let contexte_qualif = {
         static R: OnceLock<Regex> = OnceLock::new();
         re(r"\b(bsi|certif\w*|attestation\w*|referentiel\w*|catalogue|qualif\w*|audit\w*|conformite|conforme\w*|label\w*)\b", &R)
@@ -1390,8 +1390,8 @@ mod tests {
     #[test]
     fn pliage_aligne() {
         let p = Plie::depuis("Œuvre É’ﬁ π HDS");
-        assert_eq!(p.casse.len(), p.bas.len());
+        assert_eq!(p.casse().len(), p.bas.len());
         assert_eq!(p.bas, "oeuvre e'ﬁ π hds");
-        assert!(p.casse.ends_with("HDS"));
+        assert!(p.casse().ends_with("HDS"));
     }
 }
