@@ -677,8 +677,11 @@ struct Walker {
     items: Vec<Option<ElementBrut>>,
     citations: Vec<CitationBrute>,
     texte: String,
-    gras: usize,
-    visibles: usize,
+    /// The block so far has visible (non-whitespace) text; some of it is
+    /// outside bold. A block is bold when it has the first and not the
+    /// second.
+    visible: bool,
+    visible_hors_gras: bool,
     genre: Option<Genre>,
     /// Current depth of the recursive walk, and whether content deeper than
     /// `PROFONDEUR_PARCOURS` was left out.
@@ -712,14 +715,11 @@ impl Walker {
             match child.value() {
                 Node::Text(t) => {
                     self.texte.push_str(t);
-                    let n = if t.is_ascii() {
-                        t.bytes().filter(|b| !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')).count()
-                    } else {
-                        t.chars().filter(|c| !c.is_whitespace()).count()
-                    };
-                    self.visibles += n;
-                    if gras {
-                        self.gras += n;
+                    // Only whether the node shows something matters: the
+                    // first visible character answers.
+                    if !(self.visible && (gras || self.visible_hors_gras)) && t.chars().any(|c| !c.is_whitespace()) {
+                        self.visible = true;
+                        self.visible_hors_gras |= !gras;
                     }
                 }
                 Node::Element(el) => {
@@ -825,12 +825,12 @@ impl Walker {
             self.blocs.push(Bloc {
                 genre: self.genre.unwrap_or(Genre::Paragraphe),
                 texte,
-                gras: self.visibles > 0 && self.gras == self.visibles,
+                gras: self.visible && !self.visible_hors_gras,
             });
         }
         self.texte.clear();
-        self.gras = 0;
-        self.visibles = 0;
+        self.visible = false;
+        self.visible_hors_gras = false;
     }
 }
 
