@@ -262,7 +262,12 @@ fn hors_article(e: &ElementRef<'_>, format: Format) -> bool {
         ];
         let motif = |s: &str| {
             s.split(|c: char| c.is_whitespace() || c == '_').any(|t| {
-                MOTS.iter().any(|m| t.eq_ignore_ascii_case(m) || t.to_ascii_lowercase().starts_with(&format!("{m}-")))
+                MOTS.iter().any(|m| {
+                    let (t, m) = (t.as_bytes(), m.as_bytes());
+                    t.eq_ignore_ascii_case(m)
+                        || (t.get(..m.len()).is_some_and(|p| p.eq_ignore_ascii_case(m))
+                            && t.get(m.len()) == Some(&b'-'))
+                })
             })
         };
         if v.attr("class").is_some_and(motif) || v.attr("id").is_some_and(motif) {
@@ -283,12 +288,15 @@ fn bloc_genre(name: &str) -> Option<Genre> {
     }
 }
 
+/// Whether the `class` attribute lists `classe`. Read from the attribute:
+/// scraper's `classes()` interns every class name in a global table shared
+/// by all threads.
 fn a_classe(e: &ElementRef<'_>, classe: &str) -> bool {
-    e.value().classes().any(|c| c == classe)
+    e.value().attr("class").is_some_and(|v| v.split_ascii_whitespace().any(|c| c == classe))
 }
 
 fn est_element(e: &ElementRef<'_>) -> bool {
-    a_classe(e, "accordion-item") && e.value().name() == "div"
+    e.value().name() == "div" && a_classe(e, "accordion-item")
 }
 
 /// Parses one page. Never fails: what cannot be read is reported in
