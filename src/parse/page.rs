@@ -864,6 +864,16 @@ mod tests {
 <p>hors <a href="/x">item</a></p>"#;
 
     #[test]
+    fn site_chrome_by_class_or_id_is_left_out() {
+        let html = r#"<html><body><div class="Cookie-consent">Cookies</div><div id="fil-ariane">Accueil</div>
+<div class="x NAVBAR">Menu</div><div class="menuitem">Gardé un</div><p class="partagez">Gardé deux</p><p class="note_Partage-x">Retiré</p>
+<div class="share_links">Partager</div><p>Texte</p></body></html>"#;
+        let page = parse_page(html, Format::Html);
+        let textes: Vec<&str> = page.blocs_hors_elements.iter().map(|b| b.texte.as_str()).collect();
+        assert_eq!(textes, ["Gardé un", "Gardé deux", "Texte"]);
+    }
+
+    #[test]
     fn items_blocks_and_links() {
         let page = parse_page(ITEM, Format::Html);
         assert_eq!(page.elements.len(), 2);
