@@ -199,8 +199,6 @@ fn sel(s: &str) -> Selector {
 
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel(".accordion-title"));
 static CONTENT: LazyLock<Selector> = LazyLock::new(|| sel(".accordion-content"));
-static ARTICLE: LazyLock<Selector> = LazyLock::new(|| sel("article"));
-static MAIN: LazyLock<Selector> = LazyLock::new(|| sel("main, [role=main]"));
 static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static A_HREF: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
@@ -548,11 +546,23 @@ fn push_text(e: ElementRef<'_>, out: &mut String) {
 /// `<body>`. A Markdown post is its own article (its body).
 fn racine(doc: &Html, format: Format) -> ElementRef<'_> {
     let libre = |e: &ElementRef<'_>| !e.ancestors().filter_map(ElementRef::wrap).any(|a| hors_article(&a, format));
-    let articles: Vec<ElementRef<'_>> = doc.select(&ARTICLE).filter(|e| libre(e) && !hors_article(e, format)).collect();
+    // `article` and `main, [role=main]` in one pass, in the order (and with
+    // the attached-node rule) of `Html::select`.
+    let (mut articles, mut mains) = (Vec::new(), Vec::new());
+    for e in doc.tree.nodes().filter_map(ElementRef::wrap).filter(|e| e.parent().is_some()) {
+        let v = e.value();
+        if v.name() == "article" {
+            articles.push(e);
+        }
+        if v.name() == "main" || v.attr("role") == Some("main") {
+            mains.push(e);
+        }
+    }
+    articles.retain(|e| libre(e) && !hors_article(e, format));
     if articles.len() == 1 {
         return articles[0];
     }
-    if let Some(m) = doc.select(&MAIN).find(libre) {
+    if let Some(m) = mains.into_iter().find(libre) {
         return m;
     }
     if let Some(a) = articles.into_iter().max_by_key(|a| texte_de(*a).len()) {
@@ -862,6 +872,22 @@ mod tests {
   </div>
 <div class="accordion-item"><button class="accordion-title" aria-controls="b">B</button><div class="accordion-content" id="b">texte libre</div></div>
 <p>hors <a href="/x">item</a></p>"#;
+
+    #[test]
+    fn the_article_of_a_rendered_page() {
+        let racine_de = |html: &str| {
+            let doc = Html::parse_document(html);
+            texte_de(racine(&doc, Format::Html))
+        };
+        // The only article outside the chrome.
+        assert_eq!(racine_de("<body><aside><article>A</article></aside><article>B</article><p>C</p></body>"), "B");
+        // No free article: `main` or `[role=main]`, the first one.
+        assert_eq!(racine_de("<body><nav><main>N</main></nav><div role=\"main\">M</div><main>O</main></body>"), "M");
+        // Two free articles and no main: the longest.
+        assert_eq!(racine_de("<body><article>court</article><article>plus long</article></body>"), "plus long");
+        // Nothing of the kind: the body.
+        assert_eq!(racine_de("<body><p>P</p><div role=\"Main\">Q</div></body>"), "PQ");
+    }
 
     #[test]
     fn site_chrome_by_class_or_id_is_left_out() {
