@@ -467,6 +467,34 @@ fn decouper(texte: &str) -> Vec<Morceau> {
 /// Folds a word: no accents, ligatures expanded, lower case, alphanumerics only.
 fn plier(mot: &str) -> String {
     let mut sortie = String::with_capacity(mot.len());
+    // Below U+0300 there is no combining mark, so decomposing the word is
+    // decomposing each character, and the Latin-1 letters of French need no
+    // decomposition at all.
+    if mot.chars().all(|c| (c as u32) < 0x300) {
+        for c in mot.chars() {
+            match c {
+                c if c.is_ascii() => {
+                    if c.is_ascii_alphanumeric() {
+                        sortie.push(c.to_ascii_lowercase());
+                    }
+                }
+                'æ' | 'Æ' => sortie.push_str("ae"),
+                c => match super::texte::base_latin1(c) {
+                    Some(b) => sortie.push(b.to_ascii_lowercase()),
+                    None => {
+                        for d in c.nfd() {
+                            match d {
+                                'œ' | 'Œ' => sortie.push_str("oe"),
+                                d if d.is_alphanumeric() => sortie.extend(d.to_lowercase()),
+                                _ => {}
+                            }
+                        }
+                    }
+                },
+            }
+        }
+        return sortie;
+    }
     for c in mot.nfd() {
         match c {
             'œ' | 'Œ' => sortie.push_str("oe"),
@@ -626,6 +654,23 @@ fn identifiant_valide(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcut of `plier` gives what decomposing the whole word gives.
+        #[test]
+        fn plier_comme_nfd(mot in "[a-zA-Z0-9'\u{a0}-\u{ff}\u{100}-\u{17f}œŒæÆ\u{300}\u{301}\u{345}ﬁ]{0,12}") {
+            let mut reference = String::new();
+            for c in mot.nfd() {
+                match c {
+                    'œ' | 'Œ' => reference.push_str("oe"),
+                    'æ' | 'Æ' => reference.push_str("ae"),
+                    c if c.is_alphanumeric() => reference.extend(c.to_lowercase()),
+                    _ => {}
+                }
+            }
+            proptest::prop_assert_eq!(plier(&mot), reference);
+        }
+    }
 
     #[test]
     fn distance_bornee_egale_distance() {
