@@ -78,8 +78,13 @@ fn est_question(bloc: &crate::parse::Bloc) -> bool {
     bloc.gras && bloc.genre != Genre::ElementListe || bloc.genre == Genre::Titre
 }
 
-pub(crate) fn theme(question: &str) -> &'static str {
-    let q = forme_comparable(question);
+#[cfg(test)]
+fn theme(question: &str) -> &'static str {
+    theme_de_forme(&forme_comparable(question))
+}
+
+/// [`theme`] of a question already in its [`forme_comparable`].
+fn theme_de_forme(q: &str) -> &'static str {
     THEMES.iter().find(|(_, mots)| mots.iter().any(|m| q.contains(m))).map_or("autre", |(t, _)| t)
 }
 
@@ -156,6 +161,7 @@ pub(crate) fn normaliser_element(
     let mut textes_analyses: Vec<String> = preambule.clone();
     for (i, (question, mut lignes)) in paires.into_iter().enumerate() {
         let cle = forme_comparable(&question);
+        let theme = theme_de_forme(&cle);
         if vues.contains(&cle) {
             constats.ajouter(
                 Some(tid),
@@ -194,7 +200,7 @@ pub(crate) fn normaliser_element(
         qr.push(QuestionReponse {
             temoignage: tid.to_string(),
             rang: i as i64 + 1,
-            theme: theme(&question),
+            theme,
             question,
             reponse: if lignes.is_empty() { None } else { Some(lignes.join("\n")) },
         });
