@@ -22,8 +22,7 @@ pub struct FrontMatter {
 }
 
 /// A YAML value in whatever shape a page gives it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 enum Flex {
     Bool(bool),
     Int(i64),
@@ -32,6 +31,63 @@ enum Flex {
     List(Vec<Flex>),
     Map(#[allow(dead_code)] BTreeMap<String, Flex>),
     Null(()),
+}
+
+/// What `#[serde(untagged)]` over the variants in this order gives, read
+/// straight from the parser's events (the untagged form buffers every
+/// value, then tries each variant in turn).
+impl<'de> Deserialize<'de> for Flex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Flex, D::Error> {
+        struct Visiteur;
+        impl<'de> serde::de::Visitor<'de> for Visiteur {
+            type Value = Flex;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a YAML value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Flex, E> {
+                Ok(Flex::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Flex, E> {
+                Ok(Flex::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Flex, E> {
+                Ok(i64::try_from(v).map_or(Flex::Float(v as f64), Flex::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Flex, E> {
+                Ok(Flex::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Flex, E> {
+                Ok(Flex::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Flex, E> {
+                Ok(Flex::Text(v))
+            }
+            fn visit_unit<E>(self) -> Result<Flex, E> {
+                Ok(Flex::Null(()))
+            }
+            fn visit_none<E>(self) -> Result<Flex, E> {
+                Ok(Flex::Null(()))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Flex, D::Error> {
+                Flex::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Flex, A::Error> {
+                let mut l = Vec::new();
+                while let Some(v) = a.next_element()? {
+                    l.push(v);
+                }
+                Ok(Flex::List(l))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Flex, A::Error> {
+                let mut m = BTreeMap::new();
+                while let Some((k, v)) = a.next_entry::<String, Flex>()? {
+                    m.insert(k, v);
+                }
+                Ok(Flex::Map(m))
+            }
+        }
+        d.deserialize_any(Visiteur)
+    }
 }
 
 impl Flex {
@@ -183,6 +239,74 @@ pub fn recuperer(yaml: &str) -> FrontMatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shapes as `#[serde(untagged)]` reads them: the reference.
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    enum FlexReference {
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Text(String),
+        List(Vec<FlexReference>),
+        Map(BTreeMap<String, FlexReference>),
+        Null(()),
+    }
+
+    fn vers_flex(r: FlexReference) -> Flex {
+        match r {
+            FlexReference::Bool(b) => Flex::Bool(b),
+            FlexReference::Int(i) => Flex::Int(i),
+            FlexReference::Float(f) => Flex::Float(f),
+            FlexReference::Text(t) => Flex::Text(t),
+            FlexReference::List(l) => Flex::List(l.into_iter().map(vers_flex).collect()),
+            FlexReference::Map(m) => Flex::Map(m.into_iter().map(|(k, v)| (k, vers_flex(v))).collect()),
+            FlexReference::Null(()) => Flex::Null(()),
+        }
+    }
+
+    #[test]
+    fn flex_comme_untagged() {
+        let valeurs = [
+            "true",
+            "no",
+            "12",
+            "-3",
+            "18446744073709551615",
+            "1.5",
+            "1e3",
+            ".nan",
+            "texte",
+            "'12'",
+            "\"a: b\"",
+            "2024-07-03 13:49:00 +02:00",
+            "~",
+            "null",
+            "",
+            "[a, 1, true, ~]",
+            "{a: 1, b: [x]}",
+            "- a\n- b",
+            "|\n  bloc\n  de texte",
+            "0x1F",
+            "0o17",
+            "+12",
+            "1_000",
+        ];
+        for v in valeurs {
+            let yaml = if v.starts_with('-') && v.contains('\n') { format!("k:\n{v}\n") } else { format!("k: {v}\n") };
+            let nouveau: Result<BTreeMap<String, Option<Flex>>, _> = serde_saphyr::from_str(&yaml);
+            let reference: Result<BTreeMap<String, Option<FlexReference>>, _> = serde_saphyr::from_str(&yaml);
+            match (nouveau, reference) {
+                (Ok(n), Ok(r)) => {
+                    let r: BTreeMap<String, Option<Flex>> = r.into_iter().map(|(k, v)| (k, v.map(vers_flex))).collect();
+                    let egal = format!("{n:?}") == format!("{r:?}");
+                    assert!(egal, "{yaml:?}: {n:?} ≠ {r:?}");
+                }
+                (Err(_), Err(_)) => {}
+                (n, r) => panic!("{yaml:?}: {n:?} / {r:?}"),
+            }
+        }
+    }
 
     #[test]
     fn split_seed_like() {
