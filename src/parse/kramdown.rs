@@ -28,7 +28,7 @@ static CLASSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.([A-Za-z][A-Za-
 /// Resolves Liquid and kramdown attribute lists in a post's body.
 pub fn pretraiter(body: &str) -> String {
     // Most pages hold no Liquid and no attribute list: skip those passes.
-    let body = if body.contains("{%") || body.contains("{{") {
+    let body = if contient(body, "{%") || contient(body, "{{") {
         let body = LIQUID_COMMENTAIRE.replace_all(body, "");
         let body = LIQUID_HIGHLIGHT.replace_all(&body, "```$1");
         let body = LIQUID_FIN_HIGHLIGHT.replace_all(&body, "```");
@@ -37,11 +37,16 @@ pub fn pretraiter(body: &str) -> String {
         std::borrow::Cow::Borrowed(body)
     };
     let body = souder_blocs_html(&body);
-    if body.contains("{:") {
+    if contient(&body, "{:") {
         appliquer_ial(&body)
     } else {
         body
     }
+}
+
+/// `texte.contains(motif)` by SIMD search (the body of a page is long).
+fn contient(texte: &str, motif: &str) -> bool {
+    memchr::memmem::find(texte.as_bytes(), motif.as_bytes()).is_some()
 }
 
 /// Block-level tags whose opening and closing are counted to know whether
@@ -84,7 +89,9 @@ fn souder_blocs_html(body: &str) -> String {
             continue;
         }
         // Count the tags of the line outside comments (most lines have none).
-        if !commentaire && memchr::memmem::find(ligne.as_bytes(), b"<!--").is_none() {
+        static OUVRE_COMMENTAIRE: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new(b"<!--"));
+        if !commentaire && OUVRE_COMMENTAIRE.find(ligne.as_bytes()).is_none() {
             compter_balises(ligne, &mut profondeur);
             out.push_str(ligne);
             continue;
