@@ -84,6 +84,9 @@ pub fn forme_comparable(s: &str) -> String {
     out
 }
 
+static DEUX_ESPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 /// Collapses runs of ASCII whitespace (newlines, indentation from the HTML
 /// source) into one space and trims. No-break spaces (U+00A0, U+202F) are
 /// kept: they are French typography ("700 000", "projet ?").
@@ -93,7 +96,7 @@ pub fn normaliser_espaces(s: &str) -> String {
     let propre = !s.starts_with(' ')
         && !s.ends_with(' ')
         && !s.as_bytes().chunks(32).any(|bloc| bloc.iter().fold(false, |vu, b| vu | separateur(b)))
-        && !s.contains("  ");
+        && DEUX_ESPACES.find(s.as_bytes()).is_none();
     if propre {
         return s.to_string();
     }
@@ -132,7 +135,9 @@ fn normaliser_espaces_lent(s: &str) -> String {
 /// The sentences are trimmed; surrounding quotes are left as written.
 pub fn phrases(texte: &str) -> Vec<&str> {
     // Without '…' in the text, the next end is found by SIMD search.
-    let sans_points = memchr::memmem::find(texte.as_bytes(), POINTS.as_bytes()).is_none();
+    static CHERCHE_POINTS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(POINTS.as_bytes()));
+    let sans_points = CHERCHE_POINTS.find(texte.as_bytes()).is_none();
     decouper_phrases(texte, sans_points)
 }
 
