@@ -141,7 +141,7 @@ fn est_lettre(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        c.is_alphabetic() || is_combining_mark(c)
+        super::texte::est_alphabetique(c) || is_combining_mark(c)
     }
 }
 

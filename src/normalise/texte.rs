@@ -208,6 +208,19 @@ fn decouper_phrases(texte: &str, saut: bool) -> Vec<&str> {
 /// The unaccented ASCII letter of a Latin-1 accented letter (`é` → `e`,
 /// `Ç` → `C`), as NFD followed by dropping the combining marks gives it;
 /// `None` for every other character.
+/// `c.is_alphabetic()`, answered without the Unicode tables for Latin-1
+/// (the accented letters of French are looked up on every word).
+pub(crate) fn est_alphabetique(c: char) -> bool {
+    match c as u32 {
+        0..=0x7f => c.is_ascii_alphabetic(),
+        0xaa | 0xb5 | 0xba | 0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0xff => true,
+        0x80..=0xff => false,
+        // General punctuation (’, –, …, narrow no-break space): no letter.
+        0x2000..=0x206f => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
 pub(crate) fn base_latin1(c: char) -> Option<char> {
     const BASES: &[u8; 64] = b"AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
     let i = (c as u32).checked_sub(0xC0)?;
@@ -306,6 +319,13 @@ fn plier(s: &str, mut casse: Option<&mut String>, mut bas: Option<&mut String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alphabetique_comme_unicode() {
+        for c in (0..0x400u32).chain(0x1f00..0x2100).filter_map(char::from_u32) {
+            assert_eq!(est_alphabetique(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
 
     proptest::proptest! {
         /// The Latin-1 shortcut of `sans_accents` gives what NFD gives.
