@@ -78,7 +78,7 @@ fn fermer(w: Sortie, chemin: &str) -> Result<(u64, String)> {
 
 struct TableOuverte {
     table: &'static Table,
-    csv: csv::Writer<Sortie>,
+    csv: super::csv::Ecrivain<Sortie>,
     parquet: ArrowWriter<Sortie>,
     tampon: Vec<Row>,
 }
@@ -105,10 +105,7 @@ impl Exporteur {
             serde_json::to_writer_pretty(&mut s, &schema::table_schema(table))?;
             s.write_all(b"\n")?;
             s.flush()?;
-            let mut csv = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(creer(dir, &format!("csv/{}.csv", table.name))?);
-            csv.write_record(table.fields.iter().map(|f| f.name))?;
+            let csv = super::csv::Ecrivain::new(table, creer(dir, &format!("csv/{}.csv", table.name))?)?;
             let props = super::parquet::properties_builder()
                 .set_max_row_group_row_count(Some(LIGNES_PAR_GROUPE))
                 .set_max_row_group_bytes(Some(OCTETS_PAR_GROUPE))
@@ -153,7 +150,7 @@ impl Exporteur {
         self.json.write_all(&self.tampon_json)?;
         for (t, rows) in self.tables.iter_mut().zip(rows) {
             for row in &rows {
-                t.csv.write_record(row.0.iter().map(super::cellule))?;
+                t.csv.ecrire(row)?;
             }
             t.tampon.extend(rows);
             if t.tampon.len() >= LOT_PARQUET {
@@ -186,8 +183,7 @@ impl Exporteur {
         for t in self.tables {
             let table = t.table;
             let path = format!("csv/{}.csv", table.name);
-            let csv = t.csv.into_inner().map_err(|e| e.into_error()).with_context(|| format!("écriture de {path}"))?;
-            let (bytes, sha256) = fermer(csv, &path)?;
+            let (bytes, sha256) = fermer(t.csv.into_inner(), &path)?;
             fichiers.push(Fichier {
                 name: table.name.to_string(),
                 path,

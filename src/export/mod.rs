@@ -24,25 +24,6 @@ pub fn format_nombre(n: f64) -> String {
     format!("{n}")
 }
 
-/// A cell as CSV text, borrowed when it is text already; empty for a
-/// missing value.
-pub fn cellule(v: &Value) -> Cellule<'_> {
-    Cellule(match v {
-        Value::Texte(s) => std::borrow::Cow::Borrowed(s),
-        Value::Null => std::borrow::Cow::Borrowed(""),
-        v => std::borrow::Cow::Owned(cell_text(v).unwrap_or_default()),
-    })
-}
-
-/// A CSV cell's text, as the `csv` writer takes it.
-pub struct Cellule<'a>(pub std::borrow::Cow<'a, str>);
-
-impl AsRef<[u8]> for Cellule<'_> {
-    fn as_ref(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
 /// A cell as CSV text; `None` for a missing value (an empty cell).
 pub fn cell_text(v: &Value) -> Option<String> {
     match v {

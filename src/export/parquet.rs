@@ -7,7 +7,7 @@
 use crate::fields::{Kind, Table};
 use crate::model::{Row, Value};
 use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
@@ -36,12 +36,17 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
 }
 
-fn column(kind: Kind, rows: &[Row], i: usize) -> ArrayRef {
+fn column<'a>(kind: Kind, rows: &'a [Row], i: usize) -> ArrayRef {
     let cells = rows.iter().map(|r| &r.0[i]);
     match kind {
-        Kind::Texte => Arc::new(
-            cells.map(|v| if let Value::Texte(s) = v { Some(s.as_str()) } else { None }).collect::<StringArray>(),
-        ),
+        Kind::Texte => {
+            // Sized once: collecting into a StringArray grows its buffers as it goes.
+            let texte = |v: &'a Value| if let Value::Texte(s) = v { Some(s.as_str()) } else { None };
+            let octets = cells.clone().filter_map(texte).map(str::len).sum();
+            let mut b = StringBuilder::with_capacity(rows.len(), octets);
+            cells.for_each(|v| b.append_option(texte(v)));
+            Arc::new(b.finish())
+        }
         Kind::Entier => {
             Arc::new(cells.map(|v| if let Value::Entier(n) = v { Some(*n) } else { None }).collect::<Int64Array>())
         }
@@ -57,7 +62,11 @@ fn column(kind: Kind, rows: &[Row], i: usize) -> ArrayRef {
                 .collect::<Date32Array>(),
         ),
         Kind::Liste => {
-            let mut b = ListBuilder::new(StringBuilder::new());
+            let (n, octets) = cells.clone().fold((0, 0), |(n, o), v| match v {
+                Value::Liste(l) => (n + l.len(), o + l.iter().map(String::len).sum::<usize>()),
+                _ => (n, o),
+            });
+            let mut b = ListBuilder::with_capacity(StringBuilder::with_capacity(n, octets), rows.len());
             for v in cells {
                 match v {
                     Value::Liste(l) => {
