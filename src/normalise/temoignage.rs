@@ -97,7 +97,7 @@ pub(crate) fn est_attribution(texte: &str) -> bool {
 
 /// Strips the quotes that open the first line and close the last line of an
 /// answer (the pages quote every answer); quotes inside are kept.
-fn sans_guillemets(lignes: &mut [String]) {
+fn sans_guillemets(lignes: &mut [&str]) {
     const OUVRANTS: &[char] = &['"', '“', '«'];
     const FERMANTS: &[char] = &['"', '”', '»'];
     let (Some(first), Some(last)) = (lignes.first(), lignes.last()) else { return };
@@ -105,10 +105,8 @@ fn sans_guillemets(lignes: &mut [String]) {
         return;
     }
     let n = lignes.len();
-    let f = lignes[0].trim_start_matches(OUVRANTS).trim_start().to_string();
-    lignes[0] = f;
-    let l = lignes[n - 1].trim_end().trim_end_matches(FERMANTS).trim_end().to_string();
-    lignes[n - 1] = l;
+    lignes[0] = lignes[0].trim_start_matches(OUVRANTS).trim_start();
+    lignes[n - 1] = lignes[n - 1].trim_end().trim_end_matches(FERMANTS).trim_end();
 }
 
 /// Extracts one testimonial and its rows into `ex`.
@@ -121,8 +119,8 @@ pub(crate) fn normaliser_element(
     constats: &mut Constats<'_>,
 ) {
     // Blocks → preamble, (question, answer lines)*, attribution.
-    let mut preambule: Vec<String> = Vec::new();
-    let mut paires: Vec<(String, Vec<String>)> = Vec::new();
+    let mut preambule: Vec<&str> = Vec::new();
+    let mut paires: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut attribution: Option<String> = None;
     for bloc in &element.blocs {
         if est_attribution(&bloc.texte) {
@@ -138,11 +136,11 @@ pub(crate) fn normaliser_element(
                 );
             }
         } else if est_question(bloc) {
-            paires.push((bloc.texte.clone(), Vec::new()));
+            paires.push((&bloc.texte, Vec::new()));
         } else if let Some((_, lignes)) = paires.last_mut() {
-            lignes.push(bloc.texte.clone());
+            lignes.push(&bloc.texte);
         } else {
-            preambule.push(bloc.texte.clone());
+            preambule.push(&bloc.texte);
         }
     }
 
@@ -158,9 +156,9 @@ pub(crate) fn normaliser_element(
     }
     let mut qr = Vec::new();
     let mut vues: Vec<String> = Vec::new();
-    let mut textes_analyses: Vec<String> = preambule.clone();
+    let mut textes_analyses: Vec<&str> = preambule.clone();
     for (i, (question, mut lignes)) in paires.into_iter().enumerate() {
-        let cle = forme_comparable(&question);
+        let cle = forme_comparable(question);
         let theme = theme_de_forme(&cle);
         if vues.contains(&cle) {
             constats.ajouter(
@@ -168,7 +166,7 @@ pub(crate) fn normaliser_element(
                 "question-repetee",
                 Severite::Avertissement,
                 format!("La question « {question} » apparaît plusieurs fois dans le témoignage ; la réponse qui suit répond sans doute à une autre question."),
-                Some(question.clone()),
+                Some(question.to_string()),
             );
         }
         vues.push(cle);
@@ -192,16 +190,16 @@ pub(crate) fn normaliser_element(
                 "reponse-vide",
                 Severite::Avertissement,
                 format!("La question « {question} » n'a pas de réponse."),
-                Some(question.clone()),
+                Some(question.to_string()),
             );
         }
-        textes_analyses.push(question.clone());
-        textes_analyses.extend(lignes.iter().cloned());
+        textes_analyses.push(question);
+        textes_analyses.extend(lignes.iter().copied());
         qr.push(QuestionReponse {
             temoignage: tid.to_string(),
             rang: i as i64 + 1,
             theme,
-            question,
+            question: question.to_string(),
             reponse: if lignes.is_empty() { None } else { Some(lignes.join("\n")) },
         });
     }
@@ -271,7 +269,7 @@ pub(crate) fn normaliser_element(
     let sigle = SIGLE.captures(&titre).map(|c| c[1].to_string());
     let mut alias: Vec<String> = Vec::new();
     // The pattern needs a '(': most texts are ruled out without it.
-    for t in description.iter().chain(textes_analyses.iter()).filter(|t| t.contains('(')) {
+    for t in description.as_deref().into_iter().chain(textes_analyses.iter().copied()).filter(|t| t.contains('(')) {
         for c in ALIAS.captures_iter(t) {
             for nom in c[1].split(" - ").map(str::trim).filter(|s| !s.is_empty()) {
                 if !alias.iter().any(|a| a == nom) {
@@ -325,7 +323,7 @@ pub(crate) fn normaliser_element(
     // Quantities come from answers and preamble, not from questions.
     let questions: Vec<&str> = qr.iter().map(|q| q.question.as_str()).collect();
     for (texte, phrases_du_texte) in textes_analyses.iter().zip(&decoupes) {
-        if questions.contains(&texte.as_str()) {
+        if questions.contains(texte) {
             continue;
         }
         for (phrase, plie) in phrases_du_texte {
