@@ -459,10 +459,10 @@ mod tests {
 
     #[test]
     fn quotes_stripped_only_in_pairs() {
-        let mut l = vec!["\"Un".to_string(), "deux.\"".to_string()];
+        let mut l = vec!["\"Un", "deux.\""];
         sans_guillemets(&mut l);
         assert_eq!(l, vec!["Un", "deux."]);
-        let mut l = vec!["\"Un".to_string(), "deux.".to_string()];
+        let mut l = vec!["\"Un", "deux."];
         sans_guillemets(&mut l);
         assert_eq!(l[0], "\"Un");
     }
