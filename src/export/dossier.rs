@@ -22,8 +22,11 @@ use std::sync::Arc;
 /// Rows buffered per table before they become one Parquet record batch.
 const LOT_PARQUET: usize = 4096;
 /// Row group bounds: they cap what the Parquet writer holds in memory on big
-/// corpora, whichever is reached first.
-const LIGNES_PAR_GROUPE: usize = 64 * 1024;
+/// corpora, whichever is reached first. The writer keeps a row group's pages
+/// and dictionaries until it closes: 8 Ki rows hold a 100 MB build to about
+/// 120 MB of memory instead of 165 MB with 64 Ki rows, files a little
+/// smaller (dictionaries reset), and fresh memory is what costs most here.
+const LIGNES_PAR_GROUPE: usize = 8 * 1024;
 const OCTETS_PAR_GROUPE: usize = 16 * 1024 * 1024;
 
 fn creer(dir: &Path, relatif: &str) -> Result<Sortie> {
