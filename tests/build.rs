@@ -214,17 +214,29 @@ fn build_flags_duplicate_item_ids_missing_attribution_and_empty_answers() {
 fn build_output_is_the_same_whatever_the_number_of_threads() {
     let wd = Workdir::new();
     let seed = std::fs::read_to_string(racine().join(SEED)).unwrap();
-    // Enough pages for several batches, each a little different.
-    for i in 0..40 {
-        let page = seed.replace("plus de 1700 membres", &format!("plus de {} membres", 1700 + i));
-        wd.write(&format!("p/2024-07-{:02}-copie-{i}.md", 1 + i % 28), page);
+    // More pages than the extraction runs ahead of the writer, of unequal
+    // lengths (every fifth one carries ten times the text, so pages finish
+    // out of order), and an empty file among them, reported in its place.
+    let long = "\n\nUne ligne de texte en plus pour allonger la page.".repeat(2000);
+    for i in 0..150 {
+        let mut page = seed.replace("plus de 1700 membres", &format!("plus de {} membres", 1700 + i));
+        if i % 5 == 0 {
+            page.push_str(&long);
+        }
+        wd.write(&format!("p/2024-07-{:02}-copie-{i:03}.md", 1 + i % 28), page);
     }
-    for (jobs, out) in [("1", "un"), ("3", "trois")] {
+    wd.write("p/2024-07-15-vide.md", "");
+    let mut sorties = Vec::new();
+    for (jobs, out) in [("1", "un"), ("2", "deux"), ("5", "cinq")] {
         let o = wd.run(&["build", "p", "--out", out, "--jobs", jobs, "--quiet"]);
-        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
         assert!(stdout(&o).is_empty(), "--quiet prints nothing: {}", stdout(&o));
+        assert!(stderr(&o).contains("2024-07-15-vide.md"), "{}", stderr(&o));
+        sorties.push(stderr(&o));
     }
+    assert!(sorties.iter().all(|s| s == &sorties[0]), "messages differ with the number of threads: {sorties:?}");
     let un = fichiers(&wd.path("un"));
-    assert!(un == fichiers(&wd.path("trois")), "--jobs 1 and --jobs 3 differ");
-    assert_eq!(wd.csv("un/csv/temoignages.csv").len(), 400);
+    assert!(un == fichiers(&wd.path("deux")), "--jobs 1 and --jobs 2 differ");
+    assert!(un == fichiers(&wd.path("cinq")), "--jobs 1 and --jobs 5 differ");
+    assert_eq!(wd.csv("un/csv/temoignages.csv").len(), 1500);
 }

@@ -145,12 +145,54 @@ struct Chrono {
     fin: std::time::Duration,
 }
 
-/// Pages handed to the thread pool at a time: enough to keep every core
-/// busy, few enough that memory does not grow with the corpus.
-const PAGES_PAR_LOT: usize = 32;
+/// Pages extracted ahead of the one the writer waits for, at most: enough
+/// to keep every core busy while a long page holds up the order, few enough
+/// that memory does not grow with the corpus.
+const PAGES_EN_AVANCE: usize = 64;
+
+/// What an extraction thread hands back: a page's records, rows and text,
+/// or why it could not be read, and the time it took.
+type Resultat = (Result<(Page, Option<export::dossier::Rendu>, u64), String>, std::time::Duration);
+
+/// Hands out page numbers in input order, never more than
+/// [`PAGES_EN_AVANCE`] ahead of the pages already passed to the writer.
+struct Guichet {
+    etat: std::sync::Mutex<(usize, usize, bool)>,
+    signal: std::sync::Condvar,
+    avance: usize,
+}
+
+impl Guichet {
+    /// The next page to extract, or None when every page is taken or the
+    /// run stops.
+    fn suivant(&self, total: usize) -> Option<usize> {
+        let mut e = self.etat.lock().expect("guichet");
+        loop {
+            let (prochain, rendus, arret) = *e;
+            if arret || prochain >= total {
+                return None;
+            }
+            if prochain < rendus + self.avance {
+                e.0 += 1;
+                return Some(prochain);
+            }
+            e = self.signal.wait(e).expect("guichet");
+        }
+    }
+
+    /// `n` pages have gone to the writer (or, with `arret`, no more will).
+    fn rendus(&self, n: usize, arret: bool) {
+        let mut e = self.etat.lock().expect("guichet");
+        e.1 = n;
+        e.2 |= arret;
+        self.signal.notify_all();
+    }
+}
 
 /// Extracts every page on `jobs` threads and streams the records to the
-/// exporter in input order, so the output does not depend on `jobs`.
+/// exporter in input order, so the output does not depend on `jobs`. Each
+/// thread takes the next page as soon as it is free (no batch to wait
+/// for); this thread puts the pages back in order and passes them on.
 fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::ThreadPool, tmp: &Path) -> Result<Bilan> {
     let (entrees, erreurs) = read::trouver(&cfg.entrees);
     let mut bilan = Bilan::default();
@@ -162,45 +204,73 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         return Ok(bilan);
     }
     let travaux = planifier(entrees);
-    let barre = progression(cfg, travaux.len());
+    let total = travaux.len();
+    let barre = progression(cfg, total);
     let debut = std::time::Instant::now();
     let mut exporteur = Some(export::dossier::Exporteur::nouveau(tmp)?);
     let mut extraction = std::time::Duration::ZERO;
+    let guichet = Guichet {
+        etat: std::sync::Mutex::new((0, 0, false)),
+        signal: Default::default(),
+        avance: PAGES_EN_AVANCE.max(cfg.jobs * 8),
+    };
     std::thread::scope(|scope| -> Result<()> {
-        // The writer runs beside the extraction of the next batch.
-        let (envoi, reception) = std::sync::mpsc::sync_channel::<Vec<Page>>(2);
+        // The writer runs beside the extraction, a bounded queue ahead.
+        let (envoi, reception) =
+            std::sync::mpsc::sync_channel::<(Page, Option<export::dossier::Rendu>)>(PAGES_EN_AVANCE);
         let mut exp = exporteur.take().expect("exporter");
         let ecriture = &mut bilan.chrono.ecriture;
         let ecrivain = scope.spawn(move || -> Result<export::dossier::Exporteur> {
-            for lot in reception {
-                let debut = std::time::Instant::now();
-                for (ex, rows) in lot {
-                    exp.ajouter_lignes(&ex, rows)?;
+            let mut duree = std::time::Duration::ZERO;
+            let r = (|| {
+                for ((ex, rows), rendu) in reception {
+                    let debut = std::time::Instant::now();
+                    let rendu = rendu.unwrap_or_else(|| export::dossier::Rendu::de(&rows));
+                    exp.ajouter_rendu(&ex, rows, &rendu)?;
+                    duree += debut.elapsed();
                 }
-                *ecriture += debut.elapsed();
-            }
-            Ok(exp)
+                Ok(exp)
+            })();
+            *ecriture = duree;
+            r
         });
-        for lot in travaux.chunks(PAGES_PAR_LOT.max(cfg.jobs * 8)) {
-            let resultats: Vec<_> = pool.install(|| {
-                use rayon::prelude::*;
-                lot.par_iter()
-                    .map(|t| {
-                        let debut = std::time::Instant::now();
-                        let r = traiter(t, refs);
-                        (r, debut.elapsed())
-                    })
-                    .collect()
-            });
-            let mut extractions = Vec::with_capacity(resultats.len());
-            for (t, (r, duree)) in lot.iter().zip(resultats) {
+        let (retour, resultats) = std::sync::mpsc::channel::<(usize, Resultat)>();
+        let guichet = &guichet;
+        let travaux = &travaux;
+        // The page's JSON and CSV text is made where there is time for it:
+        // on the extraction threads when there are several, on the writer
+        // beside the one extraction thread of `--jobs 1`.
+        let rendre_ici = cfg.jobs > 1;
+        let extracteurs = scope.spawn(move || {
+            pool.broadcast(|_| {
+                while let Some(i) = guichet.suivant(total) {
+                    let debut = std::time::Instant::now();
+                    let r = traiter(&travaux[i], refs).map(|(page, octets)| {
+                        let rendu = rendre_ici.then(|| export::dossier::Rendu::de(&page.1));
+                        (page, rendu, octets)
+                    });
+                    if retour.send((i, (r, debut.elapsed()))).is_err() {
+                        break;
+                    }
+                }
+            })
+        });
+        // Pages come back in any order; they leave in input order.
+        let mut en_attente: std::collections::BTreeMap<usize, Resultat> = Default::default();
+        let mut suivant = 0;
+        let mut arret = false;
+        'reception: for (i, r) in resultats.iter() {
+            en_attente.insert(i, r);
+            while let Some((r, duree)) = en_attente.remove(&suivant) {
+                let t = &travaux[suivant];
+                suivant += 1;
                 extraction += duree;
                 match r {
                     Err(message) => {
                         eprintln!("erreur : {message}");
                         bilan.echecs += 1;
                     }
-                    Ok(((ex, rows), octets)) => {
+                    Ok(((ex, rows), rendu, octets)) => {
                         bilan.lus += 1;
                         bilan.octets += octets;
                         for (compte, n) in bilan.comptes.iter_mut().zip(ex.nombres_de_lignes()) {
@@ -217,20 +287,35 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
                             bilan.echecs += 1;
                             bilan.erreurs += 1;
                         }
-                        extractions.push((ex, rows));
+                        if envoi.send(((ex, rows), rendu)).is_err() {
+                            arret = true; // the writer stopped on an error, reported below
+                        }
                     }
                 }
+                if let Some(b) = &barre {
+                    b.inc(1);
+                    if suivant % 16 == 0 || suivant == total {
+                        let s = debut.elapsed().as_secs_f64().max(1e-3);
+                        b.set_message(format!(
+                            "{:.1} Mo/s, {} anomalies",
+                            bilan.octets as f64 / 1e6 / s,
+                            bilan.comptes[7]
+                        ));
+                    }
+                }
+                guichet.rendus(suivant, arret);
+                if arret {
+                    break 'reception;
+                }
             }
-            if let Some(b) = &barre {
-                b.inc(lot.len() as u64);
-                let s = debut.elapsed().as_secs_f64().max(1e-3);
-                b.set_message(format!("{:.1} Mo/s, {} anomalies", bilan.octets as f64 / 1e6 / s, bilan.comptes[7]));
-            }
-            if envoi.send(extractions).is_err() {
-                break; // the writer stopped on an error, reported below
+            if suivant == total {
+                break;
             }
         }
+        guichet.rendus(suivant, true);
+        drop(resultats);
         drop(envoi);
+        extracteurs.join().map_err(|_| anyhow::anyhow!("un fil d'extraction s'est arrêté"))?;
         let exp = ecrivain.join().map_err(|_| anyhow::anyhow!("le fil d'écriture s'est arrêté"))??;
         exporteur = Some(exp);
         Ok(())

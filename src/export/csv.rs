@@ -35,14 +35,13 @@ impl<W: Write> Ecrivain<W> {
     /// Writes one row.
     pub fn ecrire(&mut self, row: &Row) -> io::Result<()> {
         self.ligne.clear();
-        for (i, v) in row.0.iter().enumerate() {
-            if i > 0 {
-                self.ligne.push(b',');
-            }
-            cellule(&mut self.ligne, v);
-        }
-        self.ligne.push(b'\n');
+        enregistrement(&mut self.ligne, row);
         self.out.write_all(&self.ligne)
+    }
+
+    /// Writes records already encoded by [`enregistrement`].
+    pub fn ecrire_encodes(&mut self, octets: &[u8]) -> io::Result<()> {
+        self.out.write_all(octets)
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -52,6 +51,18 @@ impl<W: Write> Ecrivain<W> {
     pub fn into_inner(self) -> W {
         self.out
     }
+}
+
+/// Appends one CSV record (`row`'s cells and the line end) to `buf`: what
+/// [`Ecrivain::ecrire`] writes, for rows encoded away from the writer.
+pub fn enregistrement(buf: &mut Vec<u8>, row: &Row) {
+    for (i, v) in row.0.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        cellule(buf, v);
+    }
+    buf.push(b'\n');
 }
 
 /// Appends one cell: the text of [`super::cell_text`], quoted when needed.

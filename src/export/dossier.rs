@@ -86,14 +86,35 @@ struct TableOuverte {
     tampon: Vec<Row>,
 }
 
+/// One page's text in the JSON document and in each table's CSV file, made
+/// from its rows wherever they are built, so that the writer only appends
+/// bytes.
+pub struct Rendu {
+    json: Vec<u8>,
+    csv: [Vec<u8>; 8],
+}
+
+impl Rendu {
+    pub fn de(rows: &[Vec<Row>; 8]) -> Rendu {
+        let mut json = Vec::new();
+        super::json::ecrire_document(rows, b"    ", &mut json).expect("writing to memory");
+        let csv = std::array::from_fn(|t| {
+            let mut csv = Vec::new();
+            for row in &rows[t] {
+                super::csv::enregistrement(&mut csv, row);
+            }
+            csv
+        });
+        Rendu { json, csv }
+    }
+}
+
 /// A dataset folder being written.
 pub struct Exporteur {
     dir: PathBuf,
     tables: Vec<TableOuverte>,
     json: Sortie,
     documents: usize,
-    /// One document's JSON text, reused from one document to the next.
-    tampon_json: Vec<u8>,
     sources: Vec<String>,
     /// What `index.html` and `documentation.md` show, gathered as documents pass.
     synthese: super::page::Synthese,
@@ -134,7 +155,6 @@ impl Exporteur {
             tables,
             json,
             documents: 0,
-            tampon_json: Vec::new(),
             sources: Vec::new(),
             synthese: Default::default(),
         })
@@ -147,14 +167,17 @@ impl Exporteur {
 
     /// [`Exporteur::ajouter`] with the page's rows already built (`ex.rows()`).
     pub fn ajouter_lignes(&mut self, ex: &Extraction, rows: [Vec<Row>; 8]) -> Result<()> {
-        self.tampon_json.clear();
-        self.tampon_json.extend_from_slice(if self.documents == 0 { b"\n" } else { b",\n" });
-        super::json::ecrire_document(&rows, b"    ", &mut self.tampon_json)?;
-        self.json.write_all(&self.tampon_json)?;
-        for (t, rows) in self.tables.iter_mut().zip(rows) {
-            for row in &rows {
-                t.csv.ecrire(row)?;
-            }
+        let rendu = Rendu::de(&rows);
+        self.ajouter_rendu(ex, rows, &rendu)
+    }
+
+    /// [`Exporteur::ajouter_lignes`] with the page's JSON and CSV text
+    /// already made from `rows` ([`Rendu::de`], on the extraction threads).
+    pub fn ajouter_rendu(&mut self, ex: &Extraction, rows: [Vec<Row>; 8], rendu: &Rendu) -> Result<()> {
+        self.json.write_all(if self.documents == 0 { b"\n" } else { b",\n" })?;
+        self.json.write_all(&rendu.json)?;
+        for ((t, rows), csv) in self.tables.iter_mut().zip(rows).zip(&rendu.csv) {
+            t.csv.ecrire_encodes(csv)?;
             t.tampon.extend(rows);
             if t.tampon.len() >= LOT_PARQUET {
                 super::parquet::ecrire_lot(t.table, &t.tampon, &mut t.parquet)?;
