@@ -152,7 +152,16 @@ const PAGES_EN_AVANCE: usize = 64;
 
 /// What an extraction thread hands back: a page's records, rows and text,
 /// or why it could not be read, and the time it took.
-type Resultat = (Result<(Page, Option<export::dossier::Rendu>, u64), String>, std::time::Duration);
+type Resultat = (Result<(Page, Option<export::dossier::Rendu>, u64), String>, std::time::Duration, usize);
+
+/// What the writer is done with, handed back to be freed by the thread that
+/// allocated it: mimalloc frees a block fastest on its own thread (another
+/// thread's free goes through a shared list the owner must collect).
+#[allow(dead_code, reason = "held only to be dropped where it was made")]
+enum Rebut {
+    Lignes(Vec<Row>),
+    Page(Box<(Extraction, Option<export::dossier::Rendu>)>),
+}
 
 /// Hands out page numbers in input order, never more than
 /// [`PAGES_EN_AVANCE`] ahead of the pages already passed to the writer.
@@ -217,16 +226,33 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
     std::thread::scope(|scope| -> Result<()> {
         // The writer runs beside the extraction, a bounded queue ahead.
         let (envoi, reception) =
-            std::sync::mpsc::sync_channel::<(Page, Option<export::dossier::Rendu>)>(PAGES_EN_AVANCE);
+            std::sync::mpsc::sync_channel::<(Page, Option<export::dossier::Rendu>, usize)>(PAGES_EN_AVANCE);
+        let (rebuts, poubelles): (Vec<_>, Vec<_>) = (0..cfg.jobs)
+            .map(|_| std::sync::mpsc::channel::<Rebut>())
+            .map(|(e, r)| (e, std::sync::Mutex::new(r)))
+            .unzip();
         let mut exp = exporteur.take().expect("exporter");
+        let vers = rebuts.clone();
+        exp.rendre_les_lignes(move |fil, rows| {
+            let _ = vers[fil].send(Rebut::Lignes(rows));
+        });
         let ecriture = &mut bilan.chrono.ecriture;
         let ecrivain = scope.spawn(move || -> Result<export::dossier::Exporteur> {
             let mut duree = std::time::Duration::ZERO;
             let r = (|| {
-                for ((ex, rows), rendu) in reception {
+                for ((ex, rows), rendu, fil) in reception {
                     let debut = std::time::Instant::now();
-                    let rendu = rendu.unwrap_or_else(|| export::dossier::Rendu::de(&rows));
-                    exp.ajouter_rendu(&ex, rows, &rendu)?;
+                    match rendu {
+                        Some(r) => {
+                            exp.ajouter_rendu(&ex, rows, &r, fil)?;
+                            let _ = rebuts[fil].send(Rebut::Page(Box::new((ex, Some(r)))));
+                        }
+                        None => {
+                            let r = export::dossier::Rendu::de(&rows);
+                            exp.ajouter_rendu(&ex, rows, &r, fil)?;
+                            let _ = rebuts[fil].send(Rebut::Page(Box::new((ex, None))));
+                        }
+                    }
                     duree += debut.elapsed();
                 }
                 Ok(exp)
@@ -242,14 +268,16 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         // beside the one extraction thread of `--jobs 1`.
         let rendre_ici = cfg.jobs > 1;
         let extracteurs = scope.spawn(move || {
-            pool.broadcast(|_| {
+            pool.broadcast(|ctx| {
+                let poubelle = poubelles[ctx.index()].lock().expect("poubelle");
                 while let Some(i) = guichet.suivant(total) {
+                    while poubelle.try_recv().is_ok() {}
                     let debut = std::time::Instant::now();
                     let r = traiter(&travaux[i], refs).map(|(page, octets)| {
                         let rendu = rendre_ici.then(|| export::dossier::Rendu::de(&page.1));
                         (page, rendu, octets)
                     });
-                    if retour.send((i, (r, debut.elapsed()))).is_err() {
+                    if retour.send((i, (r, debut.elapsed(), ctx.index()))).is_err() {
                         break;
                     }
                 }
@@ -261,7 +289,7 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         let mut arret = false;
         'reception: for (i, r) in resultats.iter() {
             en_attente.insert(i, r);
-            while let Some((r, duree)) = en_attente.remove(&suivant) {
+            while let Some((r, duree, fil)) = en_attente.remove(&suivant) {
                 let t = &travaux[suivant];
                 suivant += 1;
                 extraction += duree;
@@ -287,7 +315,7 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
                             bilan.echecs += 1;
                             bilan.erreurs += 1;
                         }
-                        if envoi.send(((ex, rows), rendu)).is_err() {
+                        if envoi.send(((ex, rows), rendu, fil)).is_err() {
                             arret = true; // the writer stopped on an error, reported below
                         }
                     }

@@ -83,8 +83,29 @@ struct TableOuverte {
     table: &'static Table,
     csv: super::csv::Ecrivain<Sortie>,
     parquet: ArrowWriter<Sortie>,
-    tampon: Vec<Row>,
+    /// Rows waiting for the next record batch, page by page with the
+    /// number of the thread that made them.
+    tampon: Vec<(usize, Vec<Row>)>,
+    lignes_en_tampon: usize,
 }
+
+impl TableOuverte {
+    /// Writes the buffered rows as one record batch and hands them back.
+    fn vider(&mut self, rebut: &mut Option<Rebut>) -> Result<()> {
+        let parts: Vec<&[Row]> = self.tampon.iter().map(|(_, r)| &r[..]).collect();
+        super::parquet::ecrire_lot(self.table, &parts, &mut self.parquet)?;
+        self.lignes_en_tampon = 0;
+        match rebut {
+            Some(f) => self.tampon.drain(..).for_each(|(fil, rows)| f(fil, rows)),
+            None => self.tampon.clear(),
+        }
+        Ok(())
+    }
+}
+
+/// Where rows go once written: back to the thread that made them, whose
+/// allocator frees them fastest (set by [`Exporteur::rendre_les_lignes`]).
+type Rebut = Box<dyn FnMut(usize, Vec<Row>) + Send>;
 
 /// One page's text in the JSON document and in each table's CSV file, made
 /// from its rows wherever they are built, so that the writer only appends
@@ -118,6 +139,7 @@ pub struct Exporteur {
     sources: Vec<String>,
     /// What `index.html` and `documentation.md` show, gathered as documents pass.
     synthese: super::page::Synthese,
+    rebut: Option<Rebut>,
 }
 
 impl Exporteur {
@@ -139,7 +161,7 @@ impl Exporteur {
                 Arc::new(super::parquet::arrow_schema(table)),
                 Some(props),
             )?;
-            tables.push(TableOuverte { table, csv, parquet, tampon: Vec::new() });
+            tables.push(TableOuverte { table, csv, parquet, tampon: Vec::new(), lignes_en_tampon: 0 });
         }
         let mut json = creer(dir, "json/temoignages.json")?;
         let mut meta = Map::new();
@@ -157,7 +179,15 @@ impl Exporteur {
             documents: 0,
             sources: Vec::new(),
             synthese: Default::default(),
+            rebut: None,
         })
+    }
+
+    /// Hands the rows of each page, once written, to `f` with the number
+    /// given with them to [`Exporteur::ajouter_rendu`], instead of freeing
+    /// them here.
+    pub fn rendre_les_lignes(&mut self, f: impl FnMut(usize, Vec<Row>) + Send + 'static) {
+        self.rebut = Some(Box::new(f));
     }
 
     /// Writes the rows of one source document.
@@ -168,20 +198,24 @@ impl Exporteur {
     /// [`Exporteur::ajouter`] with the page's rows already built (`ex.rows()`).
     pub fn ajouter_lignes(&mut self, ex: &Extraction, rows: [Vec<Row>; 8]) -> Result<()> {
         let rendu = Rendu::de(&rows);
-        self.ajouter_rendu(ex, rows, &rendu)
+        self.ajouter_rendu(ex, rows, &rendu, 0)
     }
 
     /// [`Exporteur::ajouter_lignes`] with the page's JSON and CSV text
-    /// already made from `rows` ([`Rendu::de`], on the extraction threads).
-    pub fn ajouter_rendu(&mut self, ex: &Extraction, rows: [Vec<Row>; 8], rendu: &Rendu) -> Result<()> {
+    /// already made from `rows` ([`Rendu::de`], on the extraction threads);
+    /// `fil` is the number of the thread that made the rows.
+    pub fn ajouter_rendu(&mut self, ex: &Extraction, rows: [Vec<Row>; 8], rendu: &Rendu, fil: usize) -> Result<()> {
         self.json.write_all(if self.documents == 0 { b"\n" } else { b",\n" })?;
         self.json.write_all(&rendu.json)?;
         for ((t, rows), csv) in self.tables.iter_mut().zip(rows).zip(&rendu.csv) {
             t.csv.ecrire_encodes(csv)?;
-            t.tampon.extend(rows);
-            if t.tampon.len() >= LOT_PARQUET {
-                super::parquet::ecrire_lot(t.table, &t.tampon, &mut t.parquet)?;
-                t.tampon.clear();
+            if rows.is_empty() {
+                continue;
+            }
+            t.lignes_en_tampon += rows.len();
+            t.tampon.push((fil, rows));
+            if t.lignes_en_tampon >= LOT_PARQUET {
+                t.vider(&mut self.rebut)?;
             }
         }
         self.documents += 1;
@@ -199,8 +233,7 @@ impl Exporteur {
         self.json.flush()?;
         for t in &mut self.tables {
             if !t.tampon.is_empty() {
-                super::parquet::ecrire_lot(t.table, &t.tampon, &mut t.parquet)?;
-                t.tampon.clear();
+                t.vider(&mut self.rebut)?;
             }
             t.csv.flush()?;
         }

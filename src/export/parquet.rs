@@ -36,14 +36,16 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
 }
 
-fn column<'a>(kind: Kind, rows: &'a [Row], i: usize) -> ArrayRef {
-    let cells = rows.iter().map(|r| &r.0[i]);
+/// Column `i` of the rows of `parts`, one after the other.
+fn column<'a>(kind: Kind, parts: &[&'a [Row]], i: usize) -> ArrayRef {
+    let n: usize = parts.iter().map(|p| p.len()).sum();
+    let cells = parts.iter().flat_map(|p| p.iter()).map(|r| &r.0[i]);
     match kind {
         Kind::Texte => {
             // Sized once: collecting into a StringArray grows its buffers as it goes.
             let texte = |v: &'a Value| if let Value::Texte(s) = v { Some(s.as_str()) } else { None };
             let octets = cells.clone().filter_map(texte).map(str::len).sum();
-            let mut b = StringBuilder::with_capacity(rows.len(), octets);
+            let mut b = StringBuilder::with_capacity(n, octets);
             cells.for_each(|v| b.append_option(texte(v)));
             Arc::new(b.finish())
         }
@@ -62,11 +64,11 @@ fn column<'a>(kind: Kind, rows: &'a [Row], i: usize) -> ArrayRef {
                 .collect::<Date32Array>(),
         ),
         Kind::Liste => {
-            let (n, octets) = cells.clone().fold((0, 0), |(n, o), v| match v {
+            let (n_valeurs, octets) = cells.clone().fold((0, 0), |(n, o), v| match v {
                 Value::Liste(l) => (n + l.len(), o + l.iter().map(String::len).sum::<usize>()),
                 _ => (n, o),
             });
-            let mut b = ListBuilder::with_capacity(StringBuilder::with_capacity(n, octets), rows.len());
+            let mut b = ListBuilder::with_capacity(StringBuilder::with_capacity(n_valeurs, octets), n);
             for v in cells {
                 match v {
                     Value::Liste(l) => {
@@ -93,10 +95,15 @@ pub fn properties() -> WriterProperties {
     properties_builder().build()
 }
 
-/// Appends rows to an open writer as one record batch.
-pub fn ecrire_lot<W: Write + Send>(table: &Table, rows: &[Row], w: &mut ArrowWriter<W>) -> parquet::errors::Result<()> {
+/// Appends the rows of `parts`, one after the other, to an open writer as
+/// one record batch.
+pub fn ecrire_lot<W: Write + Send>(
+    table: &Table,
+    parts: &[&[Row]],
+    w: &mut ArrowWriter<W>,
+) -> parquet::errors::Result<()> {
     let schema = Arc::new(arrow_schema(table));
-    let columns = table.fields.iter().enumerate().map(|(i, f)| column(f.kind, rows, i)).collect::<Vec<_>>();
+    let columns = table.fields.iter().enumerate().map(|(i, f)| column(f.kind, parts, i)).collect::<Vec<_>>();
     let batch =
         RecordBatch::try_new(schema, columns).map_err(|e| parquet::errors::ParquetError::General(e.to_string()))?;
     w.write(&batch)
@@ -106,7 +113,7 @@ pub fn write<W: Write + Send>(table: &Table, rows: &[Row], out: W) -> parquet::e
     let schema = Arc::new(arrow_schema(table));
     let mut w = ArrowWriter::try_new(out, schema.clone(), Some(properties()))?;
     if !rows.is_empty() {
-        let columns = table.fields.iter().enumerate().map(|(i, f)| column(f.kind, rows, i)).collect::<Vec<_>>();
+        let columns = table.fields.iter().enumerate().map(|(i, f)| column(f.kind, &[rows], i)).collect::<Vec<_>>();
         let batch =
             RecordBatch::try_new(schema, columns).map_err(|e| parquet::errors::ParquetError::General(e.to_string()))?;
         w.write(&batch)?;
