@@ -157,10 +157,18 @@ struct TableLue {
     lignes: usize,
     /// For each column list another table references: the keys present.
     references: HashMap<Vec<String>, Empreintes>,
-    /// For each foreign key of this table: (line, hashed key) of each row
-    /// whose key is not empty.
+    /// For each foreign key of this table whose referenced keys were not
+    /// known while it was read: (line, hashed key) of each row whose key is
+    /// not empty.
     etrangeres: Vec<Vec<(usize, u128)>>,
+    /// For each foreign key checked while the table was read: the lines
+    /// whose key the referenced table does not hold.
+    orphelines: Vec<Vec<usize>>,
 }
+
+/// The keys of a referenced table (its name, the referenced columns), when
+/// it has been read already.
+type Connues<'a> = dyn Fn(&str, &[String]) -> Option<&'a Empreintes> + Sync + 'a;
 
 /// A set of key fingerprints. They are already uniformly spread: the table
 /// hashes them by keeping 64 of their bits, not by hashing them again.
@@ -266,122 +274,134 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
         Csv(String, TableLue, Vec<Cle>),
         Parquet(String, String, SchemaLu),
     }
-    let lus: Vec<(Vec<Constat>, Lu)> = resources
-        .par_iter()
-        .map(|r| {
-            let mut out = Vec::new();
-            let mut c =
-                |fichier: &str, ligne: Option<usize>, colonne: Option<&str>, code: &'static str, message: String| {
-                    out.push(Constat {
-                        fichier: fichier.to_string(),
-                        ligne,
-                        colonne: colonne.map(str::to_string),
-                        code,
-                        message,
-                    })
-                };
-            let lu = (|| {
-                let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
-                let Some(path) = r.get("path").and_then(Json::as_str) else {
-                    c(
-                        "datapackage.json",
+    let lire = |r: &Json, connues: &Connues| -> (Vec<Constat>, Lu) {
+        let mut out = Vec::new();
+        let mut c =
+            |fichier: &str, ligne: Option<usize>, colonne: Option<&str>, code: &'static str, message: String| {
+                out.push(Constat {
+                    fichier: fichier.to_string(),
+                    ligne,
+                    colonne: colonne.map(str::to_string),
+                    code,
+                    message,
+                })
+            };
+        let lu = (|| {
+            let name = r.get("name").and_then(Json::as_str).unwrap_or("").to_string();
+            let Some(path) = r.get("path").and_then(Json::as_str) else {
+                c(
+                    "datapackage.json",
+                    None,
+                    None,
+                    "descripteur-invalide",
+                    format!("la ressource « {name} » n'a pas de `path`"),
+                );
+                return Lu::Rien;
+            };
+            if !chemin_sur(path) {
+                c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
+                return Lu::Rien;
+            }
+            let lu = if empreintes {
+                crate::empreinte::fichier(&dir.join(path)).map(|(t, h)| (t, Some(h)))
+            } else {
+                std::fs::metadata(dir.join(path)).map(|m| (m.len(), None))
+            };
+            let (taille, hex) = match lu {
+                Ok(x) => x,
+                Err(e) => {
+                    c(path, None, None, "fichier-absent", format!("illisible : {e}"));
+                    return Lu::Rien;
+                }
+            };
+            if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
+                if n != taille {
+                    c(path, None, None, "taille-differente", format!("{taille} octets, le descripteur en annonce {n}"));
+                }
+            }
+            match r.get("hash").and_then(Json::as_str) {
+                Some(h) => match (h.strip_prefix("sha256:"), hex) {
+                    (Some(_), None) => {}
+                    (Some(want), Some(hex)) if want == hex => {}
+                    (Some(want), Some(hex)) => c(
+                        path,
                         None,
                         None,
-                        "descripteur-invalide",
-                        format!("la ressource « {name} » n'a pas de `path`"),
-                    );
+                        "empreinte-differente",
+                        format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
+                    ),
+                    (None, _) => c(
+                        path,
+                        None,
+                        None,
+                        "empreinte-non-verifiee",
+                        format!("algorithme d'empreinte non pris en charge : {h}"),
+                    ),
+                },
+                None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
+            }
+            let format = r.get("format").and_then(Json::as_str);
+            // A Parquet file is checked against the schema of its CSV twin
+            // (`<table>-parquet` ↔ `<table>`).
+            let jumeau = (format == Some("parquet"))
+                .then(|| name.strip_suffix("-parquet"))
+                .flatten()
+                .and_then(|t| resources.iter().find(|x| x.get("name").and_then(Json::as_str) == Some(t)))
+                .and_then(|x| x.get("schema"));
+            let Some(schema_path) = r.get("schema").or(jumeau).and_then(Json::as_str) else { return Lu::Rien };
+            let schema = match chemin_sur(schema_path)
+                .then(|| std::fs::read(dir.join(schema_path)).ok())
+                .flatten()
+                .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
+                .ok_or_else(|| format!("schéma « {schema_path} » illisible"))
+                .and_then(|j| lire_schema(&j))
+            {
+                Ok(s) => s,
+                Err(e) => {
+                    c(path, None, None, "schema-illisible", e);
                     return Lu::Rien;
-                };
-                if !chemin_sur(path) {
-                    c("datapackage.json", None, None, "chemin-interdit", format!("« {path} » sort du dossier"));
-                    return Lu::Rien;
                 }
-                let lu = if empreintes {
-                    crate::empreinte::fichier(&dir.join(path)).map(|(t, h)| (t, Some(h)))
-                } else {
-                    std::fs::metadata(dir.join(path)).map(|m| (m.len(), None))
-                };
-                let (taille, hex) = match lu {
-                    Ok(x) => x,
-                    Err(e) => {
-                        c(path, None, None, "fichier-absent", format!("illisible : {e}"));
-                        return Lu::Rien;
-                    }
-                };
-                if let Some(n) = r.get("bytes").and_then(Json::as_u64) {
-                    if n != taille {
-                        c(
-                            path,
-                            None,
-                            None,
-                            "taille-differente",
-                            format!("{taille} octets, le descripteur en annonce {n}"),
-                        );
-                    }
+            };
+            match format {
+                Some("csv") => {
+                    let lue =
+                        valider_csv(dir, path, &schema, besoins.get(&name).map_or(&[][..], |v| v), connues, &mut c);
+                    let cles = schema
+                        .foreign_keys
+                        .iter()
+                        .map(|(fields, rt, rf)| {
+                            (name.clone(), path.to_string(), fields.clone(), rt.clone(), rf.clone())
+                        })
+                        .collect();
+                    Lu::Csv(name, lue, cles)
                 }
-                match r.get("hash").and_then(Json::as_str) {
-                    Some(h) => match (h.strip_prefix("sha256:"), hex) {
-                        (Some(_), None) => {}
-                        (Some(want), Some(hex)) if want == hex => {}
-                        (Some(want), Some(hex)) => c(
-                            path,
-                            None,
-                            None,
-                            "empreinte-differente",
-                            format!("sha256:{hex}, le descripteur annonce sha256:{want}"),
-                        ),
-                        (None, _) => c(
-                            path,
-                            None,
-                            None,
-                            "empreinte-non-verifiee",
-                            format!("algorithme d'empreinte non pris en charge : {h}"),
-                        ),
-                    },
-                    None => c(path, None, None, "empreinte-absente", "la ressource n'a pas d'empreinte".into()),
-                }
-                let format = r.get("format").and_then(Json::as_str);
-                // A Parquet file is checked against the schema of its CSV twin
-                // (`<table>-parquet` ↔ `<table>`).
-                let jumeau = (format == Some("parquet"))
-                    .then(|| name.strip_suffix("-parquet"))
-                    .flatten()
-                    .and_then(|t| resources.iter().find(|x| x.get("name").and_then(Json::as_str) == Some(t)))
-                    .and_then(|x| x.get("schema"));
-                let Some(schema_path) = r.get("schema").or(jumeau).and_then(Json::as_str) else { return Lu::Rien };
-                let schema = match chemin_sur(schema_path)
-                    .then(|| std::fs::read(dir.join(schema_path)).ok())
-                    .flatten()
-                    .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
-                    .ok_or_else(|| format!("schéma « {schema_path} » illisible"))
-                    .and_then(|j| lire_schema(&j))
-                {
-                    Ok(s) => s,
-                    Err(e) => {
-                        c(path, None, None, "schema-illisible", e);
-                        return Lu::Rien;
-                    }
-                };
-                match format {
-                    Some("csv") => {
-                        let lue = valider_csv(dir, path, &schema, besoins.get(&name).map_or(&[][..], |v| v), &mut c);
-                        let cles = schema
-                            .foreign_keys
-                            .iter()
-                            .map(|(fields, rt, rf)| {
-                                (name.clone(), path.to_string(), fields.clone(), rt.clone(), rf.clone())
-                            })
-                            .collect();
-                        Lu::Csv(name, lue, cles)
-                    }
-                    Some("parquet") => Lu::Parquet(name, path.to_string(), schema),
-                    _ => Lu::Rien,
-                }
-            })();
-            (out, lu)
-        })
-        .collect();
-    for (constats, lu) in lus {
+                Some("parquet") => Lu::Parquet(name, path.to_string(), schema),
+                _ => Lu::Rien,
+            }
+        })();
+        (out, lu)
+    };
+    // The tables other tables reference are read first; the others are then
+    // checked against their keys row by row, so that memory holds the keys
+    // of the referenced tables, not those of every row of every table.
+    let referencee = |r: &Json| r.get("name").and_then(Json::as_str).is_some_and(|n| besoins.contains_key(n));
+    let aucune: &Connues = &|_, _| None;
+    let mut lus: Vec<(usize, (Vec<Constat>, Lu))> =
+        resources.par_iter().enumerate().filter(|(_, r)| referencee(r)).map(|(i, r)| (i, lire(r, aucune))).collect();
+    let autres: Vec<(usize, (Vec<Constat>, Lu))> = {
+        let cles: HashMap<&str, &TableLue> = lus
+            .iter()
+            .filter_map(|(_, (_, lu))| match lu {
+                Lu::Csv(name, lue, _) => Some((name.as_str(), lue)),
+                _ => None,
+            })
+            .collect();
+        let connues: &Connues = &|rt, rf| cles.get(rt).and_then(|t| t.references.get(rf));
+        resources.par_iter().enumerate().filter(|(_, r)| !referencee(r)).map(|(i, r)| (i, lire(r, connues))).collect()
+    };
+    lus.extend(autres);
+    lus.sort_by_key(|(i, _)| *i);
+    for (_, (constats, lu)) in lus {
         for k in constats {
             c(&k.fichier, k.ligne, k.colonne.as_deref(), k.code, k.message);
         }
@@ -405,16 +425,18 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
             c(path, None, None, "cle-etrangere-invalide", format!("table référencée « {rt} » absente"));
             continue;
         };
-        for (ligne, h) in t.etrangeres.get(rang).into_iter().flatten() {
-            if !cles.contains(h) {
-                c(
-                    path,
-                    Some(*ligne),
-                    Some(&fields.join(",")),
-                    "cle-etrangere-orpheline",
-                    format!("la valeur de la ligne {ligne} n'existe pas dans {rt} ({})", rf.join(",")),
-                );
-            }
+        // Checked while the table was read when the referenced keys were
+        // known then, afterwards otherwise.
+        let orphelines = t.orphelines.get(rang).into_iter().flatten().copied();
+        let apres = t.etrangeres.get(rang).into_iter().flatten().filter(|(_, h)| !cles.contains(h)).map(|(l, _)| *l);
+        for ligne in orphelines.chain(apres) {
+            c(
+                path,
+                Some(ligne),
+                Some(&fields.join(",")),
+                "cle-etrangere-orpheline",
+                format!("la valeur de la ligne {ligne} n'existe pas dans {rt} ({})", rf.join(",")),
+            );
         }
     }
     for (name, path, schema) in &parquets {
@@ -429,6 +451,7 @@ fn valider_csv(
     path: &str,
     schema: &SchemaLu,
     references: &[Vec<String>],
+    connues: &Connues,
     c: &mut impl FnMut(&str, Option<usize>, Option<&str>, &'static str, String),
 ) -> TableLue {
     let mut lue = TableLue::default();
@@ -467,6 +490,8 @@ fn valider_csv(
     let refs: Vec<(Vec<String>, Vec<usize>)> = references.iter().map(|r| (r.clone(), position(r))).collect();
     let fks: Vec<Vec<usize>> = schema.foreign_keys.iter().map(|(f, _, _)| position(f)).collect();
     lue.etrangeres = vec![Vec::new(); fks.len()];
+    lue.orphelines = vec![Vec::new(); fks.len()];
+    let deja_lues: Vec<Option<&Empreintes>> = schema.foreign_keys.iter().map(|(_, rt, rf)| connues(rt, rf)).collect();
     for (noms, _) in &refs {
         lue.references.insert(noms.clone(), Empreintes::default());
     }
@@ -564,8 +589,14 @@ fn valider_csv(
         }
         for (n, idx) in fks.iter().enumerate() {
             let (vide, h) = cle(idx);
-            if !vide {
-                lue.etrangeres[n].push((ligne, h));
+            match (vide, deja_lues[n]) {
+                (true, _) => {}
+                (false, Some(cles)) => {
+                    if !cles.contains(&h) {
+                        lue.orphelines[n].push(ligne);
+                    }
+                }
+                (false, None) => lue.etrangeres[n].push((ligne, h)),
             }
         }
         lue.lignes += 1;

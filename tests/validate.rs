@@ -88,10 +88,20 @@ fn validate_reports_keys_enums_and_orphans() {
     let mut text = wd.read(p);
     text = text.replacen(",description,", ",inconnu,", 1);
     text.push_str("autre-document--x,1,Question ?,autre,Réponse\n");
+    let n = text.lines().count();
     wd.write(p, text);
+    // A testimonial whose document does not exist (a table that is itself
+    // referenced: checked once every table is read, not row by row).
+    let t = "ds/csv/temoignages.csv";
+    let temoignages = wd.read(t);
+    let id = temoignages.lines().nth(1).unwrap().split(',').nth(1).unwrap().to_string();
+    wd.write(t, temoignages.replacen(&format!(",{id},"), ",document-absent,", 1));
     let out = stdout(&wd.run(&["validate", "ds"]));
     assert!(out.contains("hors-vocabulaire"), "{out}");
-    assert!(out.contains("cle-etrangere-orpheline"), "{out}");
+    let orphelines: Vec<&str> = out.lines().filter(|l| l.contains("cle-etrangere-orpheline")).collect();
+    assert_eq!(orphelines.len(), 2, "{out}");
+    assert!(orphelines[0].contains("csv/temoignages.csv:2 "), "{out}");
+    assert!(orphelines[1].contains(&format!("csv/questions_reponses.csv:{n} ")), "{out}");
 }
 
 #[test]

@@ -479,6 +479,15 @@ fn echanger(a: &Path, b: &Path) -> std::io::Result<()> {
     std::fs::rename(&ancien, a)
 }
 
+/// The process's peak resident memory so far (`VmHWM`), for the phase
+/// timings; "?" where the system does not tell it.
+fn pic_memoire() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string())))
+        .unwrap_or_else(|| "?".into())
+}
+
 pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     let debut = std::time::Instant::now();
     let refs = referentiels(cfg)?;
@@ -510,6 +519,7 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         );
         return Ok(Sortie::Impossible);
     }
+    let pic_avant_validation = pic_memoire();
     let debut_validation = std::time::Instant::now();
     let constats = pool.install(|| validate::valider_dossier_ecrit(&tmp));
     let validation = debut_validation.elapsed();
@@ -543,12 +553,14 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     if std::env::var_os("TEMOIGNAGES_CHRONO").is_some() {
         let c = &bilan.chrono;
         eprintln!(
-            "chrono : extraction {:.3} s (cumul des fils), écriture {:.3} s, fin {:.3} s, validation {:.3} s, total {:.3} s",
+            "chrono : extraction {:.3} s (cumul des fils), écriture {:.3} s, fin {:.3} s, validation {:.3} s, total {:.3} s ; pic de mémoire {} avant la validation, {} à la fin",
             c.extraction.as_secs_f64(),
             c.ecriture.as_secs_f64(),
             c.fin.as_secs_f64(),
             validation.as_secs_f64(),
-            debut.elapsed().as_secs_f64()
+            debut.elapsed().as_secs_f64(),
+            pic_avant_validation,
+            pic_memoire(),
         );
     }
     Ok(if bilan.echecs > 0 { Sortie::Echec } else { Sortie::Succes })
