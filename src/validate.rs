@@ -385,9 +385,24 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
     // checked against their keys row by row, so that memory holds the keys
     // of the referenced tables, not those of every row of every table.
     let referencee = |r: &Json| r.get("name").and_then(Json::as_str).is_some_and(|n| besoins.contains_key(n));
+    // Within each group the largest files start first (on two cores, the
+    // largest table left for last would run alone); findings keep the
+    // resources' order.
+    let par_taille = |garder: &dyn Fn(&Json) -> bool| -> Vec<(usize, &Json)> {
+        let taille = |r: &Json| {
+            r.get("path")
+                .and_then(Json::as_str)
+                .filter(|p| chemin_sur(p))
+                .map_or(0, |p| std::fs::metadata(dir.join(p)).map_or(0, |m| m.len()))
+        };
+        let mut v: Vec<(u64, usize, &Json)> =
+            resources.iter().enumerate().filter(|(_, r)| garder(r)).map(|(i, r)| (taille(r), i, r)).collect();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.into_iter().map(|(_, i, r)| (i, r)).collect()
+    };
     let aucune: &Connues = &|_, _| None;
     let mut lus: Vec<(usize, (Vec<Constat>, Lu))> =
-        resources.par_iter().enumerate().filter(|(_, r)| referencee(r)).map(|(i, r)| (i, lire(r, aucune))).collect();
+        par_taille(&|r| referencee(r)).into_par_iter().with_max_len(1).map(|(i, r)| (i, lire(r, aucune))).collect();
     let autres: Vec<(usize, (Vec<Constat>, Lu))> = {
         let cles: HashMap<&str, &TableLue> = lus
             .iter()
@@ -397,7 +412,7 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
             })
             .collect();
         let connues: &Connues = &|rt, rf| cles.get(rt).and_then(|t| t.references.get(rf));
-        resources.par_iter().enumerate().filter(|(_, r)| !referencee(r)).map(|(i, r)| (i, lire(r, connues))).collect()
+        par_taille(&|r| !referencee(r)).into_par_iter().with_max_len(1).map(|(i, r)| (i, lire(r, connues))).collect()
     };
     lus.extend(autres);
     lus.sort_by_key(|(i, _)| *i);
