@@ -513,6 +513,14 @@ fn valider_csv(
     let mut uniques: Vec<Empreintes> = schema.champs.iter().map(|_| Empreintes::default()).collect();
     let mut cles = Empreintes::default();
     let pk = position(&schema.primary_key);
+    // One set serves a primary key and what repeats it: a unique column
+    // that is the whole key (its duplicates are the key's, empty cells
+    // aside), and the key's columns as other tables reference them (the
+    // set, without the empty key, becomes that reference once read).
+    let pk_seule = if let [j] = pk[..] { Some(j) } else { None };
+    let ref_pk: Option<Vec<String>> =
+        refs.iter().find(|(_, idx)| !pk.is_empty() && *idx == pk).map(|(noms, _)| noms.clone());
+    let mut cle_vide_vue = false;
     // Byte records, each checked as UTF-8 at once (SIMD), then read as text.
     let mut brut = csv::ByteRecord::new();
     let mut bornes: Vec<std::ops::Range<usize>> = Vec::with_capacity(attendu.len());
@@ -564,12 +572,28 @@ fn valider_csv(
             );
             continue;
         }
+        let cle = |idx: &[usize]| -> (bool, u128) {
+            let parts: Vec<&str> = idx.iter().map(|&j| rec[j]).collect();
+            (parts.iter().all(|p| p.is_empty()), empreinte_cle(&parts))
+        };
+        // Whether the row's primary key is new (None without a key).
+        let pk_nouvelle = (!pk.is_empty()).then(|| {
+            let (vide, h) = cle(&pk);
+            cle_vide_vue |= vide;
+            cles.insert(h)
+        });
         for (j, champ) in schema.champs.iter().enumerate() {
             let cell = rec[j];
             if let Some((code, msg)) = verifier_cellule(champ, cell) {
                 c(path, Some(ligne), Some(&champ.name), code, msg);
             }
-            if champ.unique && !cell.is_empty() && !uniques[j].insert(empreinte_cle(&[cell])) {
+            if champ.unique
+                && !cell.is_empty()
+                && match (pk_seule, pk_nouvelle) {
+                    (Some(k), Some(nouvelle)) if k == j => !nouvelle,
+                    _ => !uniques[j].insert(empreinte_cle(&[cell])),
+                }
+            {
                 c(
                     path,
                     Some(ligne),
@@ -579,24 +603,17 @@ fn valider_csv(
                 );
             }
         }
-        let cle = |idx: &[usize]| -> (bool, u128) {
-            let parts: Vec<&str> = idx.iter().map(|&j| rec[j]).collect();
-            (parts.iter().all(|p| p.is_empty()), empreinte_cle(&parts))
-        };
-        if !pk.is_empty() {
-            let (_, h) = cle(&pk);
-            if !cles.insert(h) {
-                let k: Vec<&str> = pk.iter().map(|&j| rec[j]).collect();
-                c(
-                    path,
-                    Some(ligne),
-                    Some(&schema.primary_key.join(",")),
-                    "cle-primaire-dupliquee",
-                    format!("la clé « {} » apparaît plusieurs fois", k.join(",")),
-                );
-            }
+        if pk_nouvelle == Some(false) {
+            let k: Vec<&str> = pk.iter().map(|&j| rec[j]).collect();
+            c(
+                path,
+                Some(ligne),
+                Some(&schema.primary_key.join(",")),
+                "cle-primaire-dupliquee",
+                format!("la clé « {} » apparaît plusieurs fois", k.join(",")),
+            );
         }
-        for (noms, idx) in &refs {
+        for (noms, idx) in refs.iter().filter(|(noms, _)| ref_pk.as_ref() != Some(noms)) {
             let (vide, h) = cle(idx);
             if !vide {
                 lue.references.get_mut(noms).expect("reference").insert(h);
@@ -615,6 +632,12 @@ fn valider_csv(
             }
         }
         lue.lignes += 1;
+    }
+    if let Some(noms) = ref_pk {
+        if cle_vide_vue {
+            cles.remove(&empreinte_cle(&vec![""; pk.len()]));
+        }
+        lue.references.insert(noms, cles);
     }
     lue
 }

@@ -81,6 +81,29 @@ fn validate_reports_a_repeated_primary_key() {
     assert!(out.contains("cle-primaire-dupliquee"), "{out}");
 }
 
+/// A testimonial's id is its primary key, a unique column and what the
+/// other tables reference: a repeated row is reported as both, at its line,
+/// and the children of the testimonials still find them.
+#[test]
+fn validate_reports_a_repeated_key_that_is_also_unique_and_referenced() {
+    let wd = dataset();
+    let p = "ds/csv/temoignages.csv";
+    let mut text = wd.read(p);
+    let n = text.lines().count();
+    let premiere = text.lines().nth(1).unwrap().to_string();
+    assert_eq!(premiere.matches('"').count() % 2, 0, "a whole record: {premiere}");
+    text.push_str(&premiere);
+    text.push('\n');
+    wd.write(p, text);
+    let out = stdout(&wd.run(&["validate", "ds"]));
+    let a_la_ligne: Vec<&str> =
+        out.lines().filter(|l| l.contains(&format!("csv/temoignages.csv:{} ", n + 1))).collect();
+    assert_eq!(a_la_ligne.len(), 2, "{out}");
+    assert!(a_la_ligne[0].contains("valeur-dupliquee"), "{out}");
+    assert!(a_la_ligne[1].contains("cle-primaire-dupliquee"), "{out}");
+    assert!(!out.contains("cle-etrangere-orpheline"), "{out}");
+}
+
 #[test]
 fn validate_reports_keys_enums_and_orphans() {
     let wd = dataset();
