@@ -203,9 +203,7 @@ impl Guichet {
 }
 
 /// Extracts every page on `jobs` threads and streams the records to the
-/// exporter in input order, so the output does not depend on `jobs`. Each
-/// thread takes the next page as soon as it is free (no batch to wait
-/// for); this thread puts the pages back in order and passes them on.
+/// exporter in input order, so the output does not depend on `jobs`.
 fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::ThreadPool, tmp: &Path) -> Result<Bilan> {
     let (entrees, erreurs) = read::trouver(&cfg.entrees);
     let mut bilan = Bilan::default();
@@ -217,70 +215,124 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         return Ok(bilan);
     }
     let travaux = planifier(entrees);
-    let total = travaux.len();
-    let barre = progression(cfg, total);
-    let debut = std::time::Instant::now();
-    let mut exporteur = Some(export::dossier::Exporteur::nouveau(tmp)?);
-    let mut extraction = std::time::Duration::ZERO;
+    let suivi = Suivi { barre: progression(cfg, travaux.len()), debut: std::time::Instant::now() };
+    let exp = export::dossier::Exporteur::nouveau(tmp)?;
     let guichet = Guichet {
         etat: std::sync::Mutex::new((0, 0, false)),
         signal: Default::default(),
         avance: PAGES_EN_AVANCE.max(cfg.jobs * 8),
     };
-    std::thread::scope(|scope| -> Result<()> {
+    let exp = if cfg.jobs > 1 {
+        plume_partagee(&travaux, refs, pool, &guichet, &suivi, exp, &mut bilan)?
+    } else {
+        avec_ecrivain(&travaux, refs, pool, &guichet, &suivi, exp, &mut bilan)?
+    };
+    if let Some(b) = suivi.barre {
+        b.finish_and_clear();
+    }
+    let debut = std::time::Instant::now();
+    exp.terminer()?;
+    bilan.chrono.fin = debut.elapsed();
+    Ok(bilan)
+}
+
+/// The progress bar, if any, and when the extraction started.
+struct Suivi {
+    barre: Option<indicatif::ProgressBar>,
+    debut: std::time::Instant,
+}
+
+/// Accounts for page `t`, the next one in input order: counts, errors on
+/// stderr, progress. Gives back what is to be written, if anything.
+fn compter(
+    bilan: &mut Bilan,
+    suivi: &Suivi,
+    t: &Travail,
+    rang: usize,
+    total: usize,
+    (r, duree, fil): Resultat,
+) -> Option<(Page, Option<export::dossier::Rendu>, usize)> {
+    bilan.chrono.extraction += duree;
+    let a_ecrire = match r {
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            bilan.echecs += 1;
+            None
+        }
+        Ok(((ex, rows), rendu, octets)) => {
+            bilan.lus += 1;
+            bilan.octets += octets;
+            for (compte, n) in bilan.comptes.iter_mut().zip(ex.nombres_de_lignes()) {
+                *compte += n;
+            }
+            for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
+                let dire = || eprintln!("erreur : {} : {} : {}", t.entree.chemin.display(), a.code, a.message);
+                match &suivi.barre {
+                    Some(b) => b.suspend(dire),
+                    None => dire(),
+                }
+                bilan.echecs += 1;
+                bilan.erreurs += 1;
+            }
+            Some(((ex, rows), rendu, fil))
+        }
+    };
+    if let Some(b) = &suivi.barre {
+        b.inc(1);
+        if rang % 16 == 0 || rang == total {
+            let s = suivi.debut.elapsed().as_secs_f64().max(1e-3);
+            b.set_message(format!("{:.1} Mo/s, {} anomalies", bilan.octets as f64 / 1e6 / s, bilan.comptes[7]));
+        }
+    }
+    a_ecrire
+}
+
+/// `--jobs 1`: one thread extracts, a second one renders and writes the
+/// pages beside it, and this one puts them in order between the two.
+fn avec_ecrivain(
+    travaux: &[Travail],
+    refs: &Referentiels,
+    pool: &rayon::ThreadPool,
+    guichet: &Guichet,
+    suivi: &Suivi,
+    mut exp: export::dossier::Exporteur,
+    bilan: &mut Bilan,
+) -> Result<export::dossier::Exporteur> {
+    let total = travaux.len();
+    std::thread::scope(|scope| -> Result<export::dossier::Exporteur> {
         // The writer runs beside the extraction, a bounded queue ahead.
         let (envoi, reception) =
             std::sync::mpsc::sync_channel::<(Page, Option<export::dossier::Rendu>, usize)>(PAGES_EN_AVANCE);
-        let (rebuts, poubelles): (Vec<_>, Vec<_>) = (0..cfg.jobs)
+        let (rebuts, poubelles): (Vec<_>, Vec<_>) = (0..pool.current_num_threads())
             .map(|_| std::sync::mpsc::channel::<Rebut>())
             .map(|(e, r)| (e, std::sync::Mutex::new(r)))
             .unzip();
-        let mut exp = exporteur.take().expect("exporter");
         let vers = rebuts.clone();
         exp.rendre_les_lignes(move |fil, rows| {
             let _ = vers[fil].send(Rebut::Lignes(rows));
         });
-        let ecriture = &mut bilan.chrono.ecriture;
-        let ecrivain = scope.spawn(move || -> Result<export::dossier::Exporteur> {
+        let ecrivain = scope.spawn(move || -> (Result<export::dossier::Exporteur>, std::time::Duration) {
             let mut duree = std::time::Duration::ZERO;
             let r = (|| {
                 for ((ex, rows), rendu, fil) in reception {
                     let debut = std::time::Instant::now();
-                    match rendu {
-                        Some(r) => {
-                            exp.ajouter_rendu(&ex, rows, &r, fil)?;
-                            let _ = rebuts[fil].send(Rebut::Page(Box::new((ex, Some(r)))));
-                        }
-                        None => {
-                            let r = export::dossier::Rendu::de(&rows);
-                            exp.ajouter_rendu(&ex, rows, &r, fil)?;
-                            let _ = rebuts[fil].send(Rebut::Page(Box::new((ex, None))));
-                        }
-                    }
+                    let rendu = rendu.unwrap_or_else(|| export::dossier::Rendu::de(&rows));
+                    exp.ajouter_rendu(&ex, rows, &rendu, fil)?;
+                    let _ = rebuts[fil].send(Rebut::Page(Box::new((ex, Some(rendu)))));
                     duree += debut.elapsed();
                 }
                 Ok(exp)
             })();
-            *ecriture = duree;
-            r
+            (r, duree)
         });
         let (retour, resultats) = std::sync::mpsc::channel::<(usize, Resultat)>();
-        let guichet = &guichet;
-        let travaux = &travaux;
-        // The page's JSON and CSV text is made where there is time for it:
-        // on the extraction threads when there are several, on the writer
-        // beside the one extraction thread of `--jobs 1`.
-        let rendre_ici = cfg.jobs > 1;
         let extracteurs = scope.spawn(move || {
             pool.broadcast(|ctx| {
                 let poubelle = poubelles[ctx.index()].lock().expect("poubelle");
                 while let Some(i) = guichet.suivant(total) {
                     while poubelle.try_recv().is_ok() {}
                     let debut = std::time::Instant::now();
-                    let r = traiter(&travaux[i], refs).map(|(page, octets)| {
-                        let rendu = rendre_ici.then(|| export::dossier::Rendu::de(&page.1));
-                        (page, rendu, octets)
-                    });
+                    let r = traiter(&travaux[i], refs).map(|(page, octets)| (page, None, octets));
                     if retour.send((i, (r, debut.elapsed(), ctx.index()))).is_err() {
                         break;
                     }
@@ -293,46 +345,11 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         let mut arret = false;
         'reception: for (i, r) in resultats.iter() {
             en_attente.insert(i, r);
-            while let Some((r, duree, fil)) = en_attente.remove(&suivant) {
-                let t = &travaux[suivant];
+            while let Some(r) = en_attente.remove(&suivant) {
                 suivant += 1;
-                extraction += duree;
-                match r {
-                    Err(message) => {
-                        eprintln!("erreur : {message}");
-                        bilan.echecs += 1;
-                    }
-                    Ok(((ex, rows), rendu, octets)) => {
-                        bilan.lus += 1;
-                        bilan.octets += octets;
-                        for (compte, n) in bilan.comptes.iter_mut().zip(ex.nombres_de_lignes()) {
-                            *compte += n;
-                        }
-                        for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
-                            if let Some(b) = &barre {
-                                b.suspend(|| {
-                                    eprintln!("erreur : {} : {} : {}", t.entree.chemin.display(), a.code, a.message)
-                                });
-                            } else {
-                                eprintln!("erreur : {} : {} : {}", t.entree.chemin.display(), a.code, a.message);
-                            }
-                            bilan.echecs += 1;
-                            bilan.erreurs += 1;
-                        }
-                        if envoi.send(((ex, rows), rendu, fil)).is_err() {
-                            arret = true; // the writer stopped on an error, reported below
-                        }
-                    }
-                }
-                if let Some(b) = &barre {
-                    b.inc(1);
-                    if suivant % 16 == 0 || suivant == total {
-                        let s = debut.elapsed().as_secs_f64().max(1e-3);
-                        b.set_message(format!(
-                            "{:.1} Mo/s, {} anomalies",
-                            bilan.octets as f64 / 1e6 / s,
-                            bilan.comptes[7]
-                        ));
+                if let Some(page) = compter(bilan, suivi, &travaux[suivant - 1], suivant, total, r) {
+                    if envoi.send(page).is_err() {
+                        arret = true; // the writer stopped on an error, reported below
                     }
                 }
                 guichet.rendus(suivant, arret);
@@ -348,18 +365,100 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         drop(resultats);
         drop(envoi);
         extracteurs.join().map_err(|_| anyhow::anyhow!("un fil d'extraction s'est arrêté"))?;
-        let exp = ecrivain.join().map_err(|_| anyhow::anyhow!("le fil d'écriture s'est arrêté"))??;
-        exporteur = Some(exp);
-        Ok(())
-    })?;
-    if let Some(b) = barre {
-        b.finish_and_clear();
+        let (exp, duree) = ecrivain.join().map_err(|_| anyhow::anyhow!("le fil d'écriture s'est arrêté"))?;
+        bilan.chrono.ecriture = duree;
+        exp
+    })
+}
+
+/// What the thread that writes needs; one thread at a time holds it.
+struct Plume<'a> {
+    exp: export::dossier::Exporteur,
+    bilan: &'a mut Bilan,
+    /// The next page to write, in input order.
+    suivant: usize,
+    erreur: Option<anyhow::Error>,
+}
+
+/// `--jobs 2` and more: each thread extracts a page, renders its text and
+/// leaves it with the others done; then, if no other thread is writing, it
+/// writes every page that is next in input order. No thread is there only
+/// to write or to put pages in order, so there are no more busy threads
+/// than cores and no hand-off that wakes a thread for each page.
+fn plume_partagee(
+    travaux: &[Travail],
+    refs: &Referentiels,
+    pool: &rayon::ThreadPool,
+    guichet: &Guichet,
+    suivi: &Suivi,
+    mut exp: export::dossier::Exporteur,
+    bilan: &mut Bilan,
+) -> Result<export::dossier::Exporteur> {
+    use std::sync::{Arc, Mutex, TryLockError};
+    let total = travaux.len();
+    // Written rows and pages go back to the thread that made them, to be
+    // freed there at its next page (see `Rebut`).
+    let poubelles: Arc<[Mutex<Vec<Rebut>>]> = (0..pool.current_num_threads()).map(|_| Mutex::default()).collect();
+    let vers = Arc::clone(&poubelles);
+    exp.rendre_les_lignes(move |fil, rows| vers[fil].lock().expect("poubelle").push(Rebut::Lignes(rows)));
+    let faits: Mutex<std::collections::BTreeMap<usize, Resultat>> = Default::default();
+    let plume = Mutex::new(Plume { exp, bilan, suivant: 0, erreur: None });
+    // Writes the pages that are next in order, unless another thread is
+    // at it. A page left after the pen is put down was left while this
+    // thread held it: its thread could not take the pen, so this one
+    // takes it again.
+    let ecrire_les_prets = || loop {
+        let mut p = match plume.try_lock() {
+            Ok(p) => p,
+            Err(TryLockError::WouldBlock) => return,
+            Err(TryLockError::Poisoned(_)) => {
+                guichet.rendus(0, true);
+                return;
+            }
+        };
+        let debut = std::time::Instant::now();
+        loop {
+            let s = p.suivant;
+            let Some(r) = faits.lock().expect("pages faites").remove(&s) else { break };
+            p.suivant += 1;
+            let Plume { exp, bilan, erreur, .. } = &mut *p;
+            if let Some(((ex, rows), rendu, fil)) = compter(bilan, suivi, &travaux[s], s + 1, total, r) {
+                let rendu = rendu.unwrap_or_else(|| export::dossier::Rendu::de(&rows));
+                if let Err(e) = exp.ajouter_rendu(&ex, rows, &rendu, fil) {
+                    *erreur = Some(e);
+                }
+                poubelles[fil].lock().expect("poubelle").push(Rebut::Page(Box::new((ex, Some(rendu)))));
+            }
+            guichet.rendus(p.suivant, p.erreur.is_some());
+            if p.erreur.is_some() {
+                break;
+            }
+        }
+        p.bilan.chrono.ecriture += debut.elapsed();
+        let (s, arret) = (p.suivant, p.erreur.is_some());
+        drop(p);
+        if arret || !faits.lock().expect("pages faites").contains_key(&s) {
+            return;
+        }
+    };
+    pool.broadcast(|ctx| {
+        let fil = ctx.index();
+        while let Some(i) = guichet.suivant(total) {
+            drop(std::mem::take(&mut *poubelles[fil].lock().expect("poubelle")));
+            let debut = std::time::Instant::now();
+            let r = traiter(&travaux[i], refs).map(|(page, octets)| {
+                let rendu = export::dossier::Rendu::de(&page.1);
+                (page, Some(rendu), octets)
+            });
+            faits.lock().expect("pages faites").insert(i, (r, debut.elapsed(), fil));
+            ecrire_les_prets();
+        }
+    });
+    let p = plume.into_inner().map_err(|_| anyhow::anyhow!("un fil d'extraction s'est arrêté"))?;
+    match p.erreur {
+        Some(e) => Err(e),
+        None => Ok(p.exp),
     }
-    bilan.chrono.extraction = extraction;
-    let debut = std::time::Instant::now();
-    exporteur.expect("exporter").terminer()?;
-    bilan.chrono.fin = debut.elapsed();
-    Ok(bilan)
 }
 
 /// A progress bar on stderr for a terminal, never in a pipe or with --quiet.
