@@ -279,7 +279,7 @@ fn compter(
     };
     if let Some(b) = &suivi.barre {
         b.inc(1);
-        if rang % 16 == 0 || rang == total {
+        if rang.is_multiple_of(16) || rang == total {
             let s = suivi.debut.elapsed().as_secs_f64().max(1e-3);
             b.set_message(format!("{:.1} Mo/s, {} anomalies", bilan.octets as f64 / 1e6 / s, bilan.comptes[7]));
         }
