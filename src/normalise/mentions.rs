@@ -86,26 +86,16 @@ impl Indices {
     /// (lowercase, folded); an index may be added more than once.
     fn marquer(&self, texte: &str, candidates: &mut Vec<usize>) {
         let o = texte.as_bytes();
-        let mut i = 0;
-        while i < o.len() {
-            while i < o.len() && !est_mot(o[i]) {
-                i += 1;
+        super::texte::chercher_mots(o, |debut, fin| {
+            if fin - debut <= self.longueur_max
+                && self.debuts[debut_de(&o[debut..fin])] & bit_longueur(fin - debut) != 0
+            {
+                if let Some(formes) = self.mots.get(&o[debut..fin]) {
+                    candidates.extend_from_slice(formes);
+                }
             }
-            let debut = i;
-            while i < o.len() && est_mot(o[i]) {
-                i += 1;
-            }
-            if i == debut || i - debut > self.longueur_max {
-                continue;
-            }
-            let k = debut_de(&o[debut..i]);
-            if self.debuts[k] & bit_longueur(i - debut) == 0 {
-                continue;
-            }
-            if let Some(formes) = self.mots.get(&o[debut..i]) {
-                candidates.extend_from_slice(formes);
-            }
-        }
+            false
+        });
         for (chercheur, formes) in self.chercheurs.iter().zip(&self.autres) {
             if chercheur.find(o).is_some() {
                 candidates.extend_from_slice(formes);
@@ -143,21 +133,6 @@ impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
-}
-
-/// A byte of an ASCII word (`(?-u:\w)`).
-fn est_mot(b: u8) -> bool {
-    const fn table() -> [bool; 256] {
-        let mut t = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
-            b += 1;
-        }
-        t
-    }
-    static MOT: [bool; 256] = table();
-    MOT[b as usize]
 }
 
 /// One spelling of one entry, compiled.

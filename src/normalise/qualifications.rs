@@ -780,33 +780,11 @@ const QUALIFS_ANSSI: &[(&str, &str)] = &[("PASSI", "PASSI"), ("PDIS", "PDIS"), (
 /// "iso27001", "soc2", "hebergeur"…). Most sentences have none: one pass
 /// over the bytes, no regex.
 fn peut_nommer(bas: &str) -> bool {
-    const fn table() -> [bool; 256] {
-        let mut t = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
-            b += 1;
-        }
-        t
-    }
-    static MOT: [bool; 256] = table();
     let o = bas.as_bytes();
-    let mut i = 0;
-    while i < o.len() {
-        while i < o.len() && !MOT[o[i] as usize] {
-            i += 1;
-        }
-        let debut = i;
-        while i < o.len() && MOT[o[i] as usize] {
-            i += 1;
-        }
-        // Only words starting with these letters can start a name.
-        if i > debut && matches!(o[debut], b'c' | b'e' | b'h' | b'i' | b'p' | b'r' | b's') && nom_possible(&o[debut..i])
-        {
-            return true;
-        }
-    }
-    false
+    // Only words starting with these letters can start a name.
+    super::texte::chercher_mots(o, |d, f| {
+        matches!(o[d], b'c' | b'e' | b'h' | b'i' | b'p' | b'r' | b's') && nom_possible(&o[d..f])
+    })
 }
 
 fn nom_possible(mot: &[u8]) -> bool {

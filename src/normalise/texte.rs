@@ -227,6 +227,89 @@ pub(crate) fn base_latin1(c: char) -> Option<char> {
     BASES.get(i as usize).filter(|&&b| b != 0).map(|&b| b as char)
 }
 
+/// Whether `b` is an ASCII word byte (`(?-u:\w)`: a letter, a digit or `_`).
+pub fn est_mot_ascii(b: u8) -> bool {
+    (b | 0x20).wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10 || b == b'_'
+}
+
+/// Bit `j` set where `o[debut + j]` is an ASCII word byte, for the 64 bytes
+/// from `debut` (none past the end).
+fn masque_mots(o: &[u8], debut: usize) -> u64 {
+    let mut bloc = [0u8; 64];
+    let reste = &o[debut..];
+    let n = reste.len().min(64);
+    bloc[..n].copy_from_slice(&reste[..n]);
+    masque_bloc(&bloc)
+}
+
+/// [`masque_mots`] of one block: SSE2 (always there on x86-64), sixteen
+/// bytes per compare.
+#[cfg(target_arch = "x86_64")]
+fn masque_bloc(bloc: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::*;
+    let mut m = 0u64;
+    for k in 0..4 {
+        // SAFETY: SSE2 is part of x86-64; the load reads 16 bytes of `bloc`
+        // at offset 16k < 64 (unaligned load).
+        let bits = unsafe {
+            let v = _mm_loadu_si128(bloc.as_ptr().add(16 * k).cast());
+            let lettre = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(b'a' as i8));
+            let lettre = _mm_cmpeq_epi8(_mm_min_epu8(lettre, _mm_set1_epi8(25)), lettre);
+            let chiffre = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
+            let chiffre = _mm_cmpeq_epi8(_mm_min_epu8(chiffre, _mm_set1_epi8(9)), chiffre);
+            let souligne = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lettre, chiffre), souligne)) as u16
+        };
+        m |= u64::from(bits) << (16 * k);
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn masque_bloc(bloc: &[u8; 64]) -> u64 {
+    bloc.iter().enumerate().fold(0, |m, (j, &b)| m | u64::from(est_mot_ascii(b)) << j)
+}
+
+/// Calls `f` on the byte range of each ASCII word of `o` (maximal runs of
+/// [`est_mot_ascii`] bytes), in order, until it returns true; says whether
+/// it did. The extractors' filters run it on every folded sentence: it
+/// classifies 64 bytes at a time instead of branching on each.
+pub fn chercher_mots(o: &[u8], mut f: impl FnMut(usize, usize) -> bool) -> bool {
+    let mut i = 0;
+    while i < o.len() {
+        let mut m = masque_mots(o, i);
+        loop {
+            if m == 0 {
+                i += 64;
+                break;
+            }
+            let s = m.trailing_zeros() as usize;
+            let long = (!(m >> s)).trailing_zeros() as usize;
+            if s + long >= 64 {
+                if s > 0 {
+                    // The word may go on past this window: look again from its start.
+                    i += s;
+                    break;
+                }
+                let mut fin = i + 64;
+                while fin < o.len() && est_mot_ascii(o[fin]) {
+                    fin += 1;
+                }
+                if f(i, fin) {
+                    return true;
+                }
+                i = fin;
+                break;
+            }
+            if f(i + s, i + s + long) {
+                return true;
+            }
+            m &= !(((1u64 << long) - 1) << s);
+        }
+    }
+    false
+}
+
 /// The sentence with accents removed, ligatures expanded, apostrophes,
 /// dashes and spaces unified: `casse()` keeps the case, `bas` is lowercase.
 /// Both have the same byte offsets. Most sentences are only ever read in
@@ -319,6 +402,67 @@ fn plier(s: &str, mut casse: Option<&mut String>, mut bas: Option<&mut String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mots_comme_boucle_octet_par_octet() {
+        fn reference(o: &[u8]) -> Vec<(usize, usize)> {
+            let mut v = Vec::new();
+            let mut i = 0;
+            while i < o.len() {
+                while i < o.len() && !(o[i].is_ascii_alphanumeric() || o[i] == b'_') {
+                    i += 1;
+                }
+                let d = i;
+                while i < o.len() && (o[i].is_ascii_alphanumeric() || o[i] == b'_') {
+                    i += 1;
+                }
+                if i > d {
+                    v.push((d, i));
+                }
+            }
+            v
+        }
+        let mut textes: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"a".to_vec(),
+            b" ".to_vec(),
+            "qualifiée SecNumCloud par l’ANSSI, hébergée (HDS) : 250 millions".as_bytes().to_vec(),
+        ];
+        // Words and gaps of every length around the 64-byte windows.
+        let mut graine = 7u32;
+        for _ in 0..2000 {
+            let mut t = Vec::new();
+            while t.len() < 300 {
+                graine = graine.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let long = (graine >> 16) as usize % 140;
+                let mot = (graine >> 20) & 1 == 0;
+                for k in 0..long {
+                    t.push(if mot { b"az_Z09"[k % 6] } else { b" -\xc3@[`{/:"[k % 9] });
+                }
+            }
+            textes.push(t);
+        }
+        for b in 0u8..=255 {
+            assert_eq!(est_mot_ascii(b), b.is_ascii_alphanumeric() || b == b'_', "{b}");
+            textes.push(vec![b, b'x', b]);
+        }
+        for t in &textes {
+            let mut vus = Vec::new();
+            assert!(!chercher_mots(t, |d, f| {
+                vus.push((d, f));
+                false
+            }));
+            assert_eq!(vus, reference(t), "{:?}", String::from_utf8_lossy(t));
+            if let Some(&premier) = reference(t).first() {
+                let mut n = 0;
+                assert!(chercher_mots(t, |d, f| {
+                    n += 1;
+                    (d, f) == premier
+                }));
+                assert_eq!(n, 1);
+            }
+        }
+    }
 
     #[test]
     fn alphabetique_comme_unicode() {
