@@ -139,14 +139,16 @@ struct Bilan {
 struct Chrono {
     /// Summed over the extraction threads: read, decode, parse, normalise.
     extraction: std::time::Duration,
-    /// The writer thread: CSV, JSON, Parquet row groups.
+    /// Writing the pages (CSV, JSON, Parquet row groups): the writer
+    /// thread's time with `--jobs 1`, the time the extraction threads held
+    /// the pen otherwise.
     ecriture: std::time::Duration,
     /// Closing the files, hashes, datapackage.json, index.html.
     fin: std::time::Duration,
 }
 
-/// Pages extracted ahead of the one the writer waits for, at most (and
-/// pages queued for the writer): enough to keep every core busy while a
+/// Pages extracted ahead of the one the writer waits for, at most (and,
+/// with `--jobs 1`, pages queued for the writer thread): enough to keep every core busy while a
 /// long page holds up the order, few enough that memory does not grow with
 /// the corpus. Each page in flight holds its text, records, rows and output
 /// text (about 300 KB for a seed-sized page): with 64 and 64, a build whose
