@@ -127,11 +127,14 @@ fn robustesse_full_disk_is_an_error_and_keeps_the_previous_dataset() {
     let o = wd.run(&["build", "a", "--out", "disque/ds", "--quiet"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let avant = fichiers(&wd.path("disque/ds"));
-    // Thirty pages do not fit in what is left.
-    let o = wd.run(&["build", "b", "--out", "disque/ds"]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("No space left") || stderr(&o).contains("espace"), "{}", stderr(&o));
-    assert!(fichiers(&wd.path("disque/ds")) == avant, "the previous dataset changed");
+    // Thirty pages do not fit in what is left: with the writer thread of
+    // `--jobs 1` and with the extraction threads writing in turn.
+    for jobs in ["1", "2", "3"] {
+        let o = wd.run(&["build", "b", "--out", "disque/ds", "--jobs", jobs]);
+        assert_eq!(code(&o), 2, "--jobs {jobs}: {}", stderr(&o));
+        assert!(stderr(&o).contains("No space left") || stderr(&o).contains("espace"), "{}", stderr(&o));
+        assert!(fichiers(&wd.path("disque/ds")) == avant, "--jobs {jobs}: the previous dataset changed");
+    }
     assert_eq!(code(&wd.run(&["validate", "disque/ds"])), 0);
 }
 
