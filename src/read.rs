@@ -253,6 +253,24 @@ pub fn lire(entree: &Entree) -> Result<Lu, String> {
     }
 }
 
+/// Asks the kernel to start reading `entree` into the page cache, without
+/// waiting for it (`posix_fadvise(WILLNEED)`): announced a few pages ahead,
+/// a page not yet in memory comes from the disk while the pages before it
+/// are extracted, instead of stalling the thread that reads it. A hint
+/// only: any failure is ignored, and [`lire`] reports what is wrong.
+pub fn annoncer(entree: &Entree) {
+    #[cfg(target_os = "linux")]
+    if entree.url.is_none() {
+        use std::os::fd::AsRawFd;
+        if let Ok(f) = std::fs::File::open(&entree.chemin) {
+            // SAFETY: a valid descriptor, owned by `f` for the whole call.
+            unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = entree;
+}
+
 /// Largest page read from disk: the largest real page is a few hundred
 /// kilobytes; beyond this, a file is not a page and is not loaded at all,
 /// which bounds memory and time per page.

@@ -62,8 +62,19 @@ fn planifier(entrees: Vec<read::Entree>) -> Vec<Travail> {
         .collect()
 }
 
-/// Reads, parses and normalises one page (pure but for the read).
-fn traiter(t: &Travail, refs: &Referentiels) -> Result<(Page, u64), String> {
+/// How many pages ahead of the one being read the next ones are announced
+/// to the kernel ([`read::annoncer`]).
+const PAGES_ANNONCEES: usize = 32;
+
+/// Reads, parses and normalises page `i` (pure but for the read), after
+/// announcing the page [`PAGES_ANNONCEES`] further on (the first page
+/// announces all those before it).
+fn traiter(travaux: &[Travail], i: usize, refs: &Referentiels) -> Result<(Page, u64), String> {
+    let debut = if i == 0 { 1 } else { i + PAGES_ANNONCEES };
+    for t in travaux.iter().take(i + PAGES_ANNONCEES + 1).skip(debut) {
+        read::annoncer(&t.entree);
+    }
+    let t = &travaux[i];
     let lu = read::lire(&t.entree).map_err(|e| format!("{} : {e}", t.entree.chemin.display()))?;
     let page = extraire_page_lignes(&t.entree, &lu, &t.identifiant, t.anomalies.clone(), refs);
     Ok((page, lu.octets.len() as u64))
@@ -334,7 +345,7 @@ fn avec_ecrivain(
                 while let Some(i) = guichet.suivant(total) {
                     while poubelle.try_recv().is_ok() {}
                     let debut = std::time::Instant::now();
-                    let r = traiter(&travaux[i], refs).map(|(page, octets)| (page, None, octets));
+                    let r = traiter(travaux, i, refs).map(|(page, octets)| (page, None, octets));
                     if retour.send((i, (r, debut.elapsed(), ctx.index()))).is_err() {
                         break;
                     }
@@ -448,7 +459,7 @@ fn plume_partagee(
         while let Some(i) = guichet.suivant(total) {
             drop(std::mem::take(&mut *poubelles[fil].lock().expect("poubelle")));
             let debut = std::time::Instant::now();
-            let r = traiter(&travaux[i], refs).map(|(page, octets)| {
+            let r = traiter(travaux, i, refs).map(|(page, octets)| {
                 let rendu = export::dossier::Rendu::de(&page.1);
                 (page, Some(rendu), octets)
             });
