@@ -117,15 +117,29 @@ pub struct Rendu {
 
 impl Rendu {
     pub fn de(rows: &[Vec<Row>; 8]) -> Rendu {
-        let mut json = Vec::new();
+        // Pages of a corpus are alike: each buffer starts at the size the
+        // same one reached for the thread's last page, which spares the
+        // copies of growing it from nothing (a page's JSON is about 80 KB).
+        thread_local! {
+            static TAILLES: std::cell::Cell<[usize; 9]> = const { std::cell::Cell::new([0; 9]) };
+        }
+        // Capped: a page far larger than the rest does not size the next one.
+        let tailles = TAILLES.get().map(|n| n.min(1 << 20));
+        let mut json = Vec::with_capacity(tailles[8]);
         super::json::ecrire_document(rows, b"    ", &mut json).expect("writing to memory");
-        let csv = std::array::from_fn(|t| {
-            let mut csv = Vec::new();
+        let csv: [Vec<u8>; 8] = std::array::from_fn(|t| {
+            let mut csv = Vec::with_capacity(tailles[t]);
             for row in &rows[t] {
                 super::csv::enregistrement(&mut csv, row);
             }
             csv
         });
+        let mut nouvelles = [0; 9];
+        for (n, c) in nouvelles.iter_mut().zip(csv.iter()) {
+            *n = c.len();
+        }
+        nouvelles[8] = json.len();
+        TAILLES.set(nouvelles);
         Rendu { json, csv }
     }
 }
