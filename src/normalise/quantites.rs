@@ -209,30 +209,34 @@ fn genre_de(brut: &str) -> Genre {
 /// capital ("24h/24", "ISO/IEC") but not before a lowercase word
 /// ("requêtes/jour"). An elided word keeps its apostrophe ("d’", "jusqu’").
 fn decouper(s: &str) -> Vec<Jeton<'_>> {
-    let cs: Vec<(usize, char)> = s.char_indices().collect();
-    let n = cs.len();
-    let octet = |k: usize| if k < n { cs[k].0 } else { s.len() };
-    let mut out = Vec::new();
+    // Walks the bytes, decoding a character only where one starts (most are
+    // ASCII); the character before and the one after are all the rules
+    // look at.
+    let mut out = Vec::with_capacity(s.len() / 4);
     let mut k = 0;
     let mut espace = true;
-    while k < n {
-        let c = cs[k].1;
+    while let Some(c) = car_a(s, k) {
         if est_espace(c) {
             espace = true;
-            k += 1;
+            k += c.len_utf8();
             continue;
         }
         let debut = k;
+        k += c.len_utf8();
         if est_alnum(c) {
-            let mut m = k + 1;
-            while m < n {
-                let c2 = cs[m].1;
+            // Whether the token so far is letters only (an elision's apostrophe
+            // then joins it: "d’", "jusqu’").
+            let mut lettres = est_lettre(c);
+            let mut prev = c;
+            while let Some(c2) = car_a(s, k) {
                 if est_alnum(c2) {
-                    m += 1;
+                    lettres &= est_lettre(c2);
+                    prev = c2;
+                    k += c2.len_utf8();
                     continue;
                 }
-                let prev = cs[m - 1].1;
-                if let Some(nx) = cs.get(m + 1).map(|x| x.1) {
+                let apres = k + c2.len_utf8();
+                if let Some(nx) = car_a(s, apres) {
                     let joint = match c2 {
                         '-' | '‑' => est_alnum(nx),
                         '.' => est_alnum(nx) && !(prev.is_lowercase() && nx.is_uppercase()),
@@ -241,25 +245,33 @@ fn decouper(s: &str) -> Vec<Jeton<'_>> {
                         _ => false,
                     };
                     if joint {
-                        m += 2;
+                        lettres = false;
+                        prev = nx;
+                        k = apres + nx.len_utf8();
                         continue;
                     }
-                    if est_apostrophe(c2) && est_lettre(nx) && cs[debut..m].iter().all(|x| est_lettre(x.1)) {
-                        m += 1;
+                    if est_apostrophe(c2) && est_lettre(nx) && lettres {
+                        k = apres;
                     }
                 }
                 break;
             }
-            k = m;
-        } else {
-            k += 1;
         }
-        let (b0, b1) = (cs[debut].0, octet(k));
-        let brut = &s[b0..b1];
-        out.push(Jeton { brut, debut: b0, fin: b1, genre: genre_de(brut), plie: plier(brut), espace_avant: espace });
+        let brut = &s[debut..k];
+        out.push(Jeton { brut, debut, fin: k, genre: genre_de(brut), plie: plier(brut), espace_avant: espace });
         espace = false;
     }
     out
+}
+
+/// The character that starts at byte `i` of `s`, if any.
+#[inline]
+fn car_a(s: &str, i: usize) -> Option<char> {
+    match s.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        Some(_) => s[i..].chars().next(),
+        None => None,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1859,7 +1871,93 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
 mod tests {
     use super::*;
 
+    /// The tokeniser as first written, on a vector of characters: the
+    /// reference the byte walk of [`decouper`] is checked against.
+    fn decouper_par_caracteres(s: &str) -> Vec<Jeton<'_>> {
+        let cs: Vec<(usize, char)> = s.char_indices().collect();
+        let n = cs.len();
+        let octet = |k: usize| if k < n { cs[k].0 } else { s.len() };
+        let mut out = Vec::new();
+        let mut k = 0;
+        let mut espace = true;
+        while k < n {
+            let c = cs[k].1;
+            if est_espace(c) {
+                espace = true;
+                k += 1;
+                continue;
+            }
+            let debut = k;
+            if est_alnum(c) {
+                let mut m = k + 1;
+                while m < n {
+                    let c2 = cs[m].1;
+                    if est_alnum(c2) {
+                        m += 1;
+                        continue;
+                    }
+                    let prev = cs[m - 1].1;
+                    if let Some(nx) = cs.get(m + 1).map(|x| x.1) {
+                        let joint = match c2 {
+                            '-' | '‑' => est_alnum(nx),
+                            '.' => est_alnum(nx) && !(prev.is_lowercase() && nx.is_uppercase()),
+                            ',' | ':' => prev.is_ascii_digit() && nx.is_ascii_digit(),
+                            '/' => nx.is_ascii_digit() || nx.is_uppercase(),
+                            _ => false,
+                        };
+                        if joint {
+                            m += 2;
+                            continue;
+                        }
+                        if est_apostrophe(c2) && est_lettre(nx) && cs[debut..m].iter().all(|x| est_lettre(x.1)) {
+                            m += 1;
+                        }
+                    }
+                    break;
+                }
+                k = m;
+            } else {
+                k += 1;
+            }
+            let (b0, b1) = (cs[debut].0, octet(k));
+            let brut = &s[b0..b1];
+            out.push(Jeton {
+                brut,
+                debut: b0,
+                fin: b1,
+                genre: genre_de(brut),
+                plie: plier(brut),
+                espace_avant: espace,
+            });
+            espace = false;
+        }
+        out
+    }
+
+    fn jetons(t: &[Jeton<'_>]) -> Vec<(usize, usize, Genre, String, bool)> {
+        t.iter().map(|j| (j.debut, j.fin, j.genre, j.plie.to_string(), j.espace_avant)).collect()
+    }
+
+    #[test]
+    fn decoupage_des_phrases_de_la_graine() {
+        let graine = include_str!("../../input/pages/2024-07-03-cloud-temoignages.md");
+        for phrase in graine.lines() {
+            assert_eq!(jetons(&decouper(phrase)), jetons(&decouper_par_caracteres(phrase)), "{phrase}");
+        }
+    }
+
     proptest::proptest! {
+        /// The byte walk cuts every text as the character vector did.
+        #[test]
+        fn decoupage_comme_par_caracteres(
+            s in "(?s).{0,60}",
+            t in "[a-zA-Z0-9éÉ’'ʼ\\-‑.,:/ \u{a0}\u{202f}%€()\u{300}]{0,60}",
+        ) {
+            for x in [&s, &t] {
+                proptest::prop_assert_eq!(jetons(&decouper(x)), jetons(&decouper_par_caracteres(x)));
+            }
+        }
+
         /// The folding is NFD of the whole word, marks dropped, lowercased.
         #[test]
         fn plier_comme_nfd(s in "(?s).{0,20}", t in "[a-zA-Z\u{c0}-\u{17f}’ʼ‘œŒæÆ‑\u{300}-\u{36f}]{0,20}") {
