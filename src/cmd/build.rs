@@ -142,6 +142,9 @@ struct Bilan {
     comptes: [usize; 8],
     erreurs: usize,
     chrono: Chrono,
+    /// The dataset's page and documentation, left to write beside the check
+    /// of the folder.
+    pages: Option<export::dossier::Pages>,
 }
 
 /// Where a build's time goes, printed on stderr when `TEMOIGNAGES_CHRONO` is
@@ -244,7 +247,7 @@ fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::Thre
         b.finish_and_clear();
     }
     let debut = std::time::Instant::now();
-    exp.terminer()?;
+    bilan.pages = Some(pool.install(|| exp.fermer())?);
     bilan.chrono.fin = debut.elapsed();
     Ok(bilan)
 }
@@ -620,7 +623,7 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         .stack_size(64 * 1024 * 1024)
         .build()
         .context("création des fils de calcul")?;
-    let bilan = match extraire_et_ecrire(cfg, &refs, &pool, &tmp) {
+    let mut bilan = match extraire_et_ecrire(cfg, &refs, &pool, &tmp) {
         Ok(b) => b,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -637,8 +640,15 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     }
     let pic_avant_validation = pic_memoire();
     let debut_validation = std::time::Instant::now();
-    let constats = pool.install(|| validate::valider_dossier_ecrit(&tmp));
+    let pages = bilan.pages.take();
+    let (constats, pages) = pool.install(|| {
+        rayon::join(|| validate::valider_dossier_ecrit(&tmp), || pages.map(export::dossier::Pages::ecrire_pages))
+    });
     let validation = debut_validation.elapsed();
+    if let Some(Err(e)) = pages {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e.context(format!("{} laissé tel quel", cfg.sortie.display())));
+    }
     if !constats.is_empty() {
         for c in &constats {
             eprintln!("erreur : jeu produit invalide : {c}");

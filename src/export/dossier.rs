@@ -242,52 +242,30 @@ impl Exporteur {
     }
 
     /// Closes every file and writes `datapackage.json`.
-    pub fn terminer(mut self) -> Result<()> {
+    pub fn terminer(self) -> Result<()> {
+        self.fermer()?.ecrire_pages()
+    }
+
+    /// Closes every file and writes `datapackage.json`, the tables each on
+    /// its own (in parallel on the current rayon pool); gives back what the
+    /// dataset page and the documentation need.
+    pub fn fermer(mut self) -> Result<Pages> {
+        use rayon::prelude::*;
         self.json.write_all(if self.documents == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
-        self.json.flush()?;
-        for t in &mut self.tables {
-            if !t.tampon.is_empty() {
-                t.vider(&mut self.rebut)?;
-            }
-            t.csv.flush()?;
-        }
-        let mut fichiers = Vec::new();
-        let mut parquets = Vec::new();
-        for t in self.tables {
-            let table = t.table;
-            let path = format!("csv/{}.csv", table.name);
-            let (bytes, sha256) = fermer(t.csv.into_inner(), &path)?;
-            fichiers.push(Fichier {
-                name: table.name.to_string(),
-                path,
-                format: "csv",
-                mediatype: "text/csv",
-                bytes,
-                sha256,
-                schema: Some(format!("schemas/{}.json", table.name)),
-                title: format!("{} (CSV)", table.title),
-                description: table.description.to_string(),
-            });
-            let path = format!("parquet/{}.parquet", table.name);
-            let (bytes, sha256) = fermer(t.parquet.into_inner()?, &path)?;
-            parquets.push(Fichier {
-                name: format!("{}-parquet", table.name),
-                path,
-                format: "parquet",
-                mediatype: "application/vnd.apache.parquet",
-                bytes,
-                sha256,
-                schema: None,
-                title: format!("{} (Parquet)", table.title),
-                description: format!("{} Mêmes colonnes que le CSV, typées.", table.description),
-            });
-        }
+        // The rows of the last batches are freed where they are written.
+        drop(self.rebut.take());
+        let json = self.json;
+        let (tables, json) = rayon::join(
+            || self.tables.into_par_iter().map(TableOuverte::fermer).collect::<Result<Vec<_>>>(),
+            || fermer(json, "json/temoignages.json"),
+        );
+        let (fichiers, parquets): (Vec<Fichier>, Vec<Fichier>) = tables?.into_iter().unzip();
+        let mut fichiers = fichiers;
         fichiers.extend(parquets);
-        let path = "json/temoignages.json".to_string();
-        let (bytes, sha256) = fermer(self.json, &path)?;
+        let (bytes, sha256) = json?;
         fichiers.push(Fichier {
             name: "temoignages-json".into(),
-            path,
+            path: "json/temoignages.json".into(),
             format: "json",
             mediatype: "application/json",
             bytes,
@@ -302,11 +280,65 @@ impl Exporteur {
         serde_json::to_writer_pretty(&mut dp, &schema::datapackage(&fichiers, &self.sources))?;
         dp.write_all(b"\n")?;
         dp.flush()?;
+        Ok(Pages { dir: self.dir, synthese: self.synthese, fichiers })
+    }
+}
+
+impl TableOuverte {
+    /// Writes the last batch and closes both files: their CSV and Parquet
+    /// entries of `datapackage.json`.
+    fn fermer(mut self) -> Result<(Fichier, Fichier)> {
+        if !self.tampon.is_empty() {
+            self.vider(&mut None)?;
+        }
+        let table = self.table;
+        let path = format!("csv/{}.csv", table.name);
+        let (bytes, sha256) = fermer(self.csv.into_inner(), &path)?;
+        let csv = Fichier {
+            name: table.name.to_string(),
+            path,
+            format: "csv",
+            mediatype: "text/csv",
+            bytes,
+            sha256,
+            schema: Some(format!("schemas/{}.json", table.name)),
+            title: format!("{} (CSV)", table.title),
+            description: table.description.to_string(),
+        };
+        let path = format!("parquet/{}.parquet", table.name);
+        let (bytes, sha256) = fermer(self.parquet.into_inner()?, &path)?;
+        let parquet = Fichier {
+            name: format!("{}-parquet", table.name),
+            path,
+            format: "parquet",
+            mediatype: "application/vnd.apache.parquet",
+            bytes,
+            sha256,
+            schema: None,
+            title: format!("{} (Parquet)", table.title),
+            description: format!("{} Mêmes colonnes que le CSV, typées.", table.description),
+        };
+        Ok((csv, parquet))
+    }
+}
+
+/// What is left to write once the dataset's files are closed: its page and
+/// its documentation, which read the files' sizes and hashes. Not resources
+/// of the package, so the check of the folder can run beside them.
+pub struct Pages {
+    dir: PathBuf,
+    synthese: super::page::Synthese,
+    fichiers: Vec<Fichier>,
+}
+
+impl Pages {
+    /// Writes `documentation.md` and `index.html`.
+    pub fn ecrire_pages(self) -> Result<()> {
         // Documentation for people, not resources of the package (frictionless
         // would read them as tables); `publish` uploads them as documentation.
-        let doc = super::documentation::documentation(&self.synthese, &fichiers);
+        let doc = super::documentation::documentation(&self.synthese, &self.fichiers);
         std::fs::write(self.dir.join("documentation.md"), doc).context("écriture de documentation.md")?;
-        let page = super::page::index(&self.synthese, &fichiers);
+        let page = super::page::index(&self.synthese, &self.fichiers);
         std::fs::write(self.dir.join("index.html"), page).context("écriture de index.html")?;
         Ok(())
     }
