@@ -52,17 +52,27 @@ struct Indices {
     /// The other first words, each searched with SIMD substring search.
     chercheurs: Vec<memchr::memmem::Finder<'static>>,
     autres: Vec<Vec<usize>>,
+    /// By spelling, the second word of a spelling of several words
+    /// (lowercase, folded) when its first word is in `mots`: in "Cloud
+    /// Temple" or "Cloud π", a "cloud" not followed by it cannot match, and
+    /// the sentences of a cloud corpus hold that word nearly all.
+    suites: Vec<Option<Box<[u8]>>>,
 }
 
 impl Indices {
-    fn construire(formes: impl Iterator<Item = (usize, String)>) -> Result<Indices, String> {
+    fn construire(formes: impl Iterator<Item = (usize, String, Option<String>)>) -> Result<Indices, String> {
         let mut mots: std::collections::HashMap<Vec<u8>, Vec<usize>, std::hash::BuildHasherDefault<Fnv>> =
             Default::default();
         let mut autres_mots: Vec<String> = Vec::new();
         let mut autres: Vec<Vec<usize>> = Vec::new();
-        for (i, mot) in formes {
+        let mut suites: Vec<Option<Box<[u8]>>> = Vec::new();
+        for (i, mot, suite) in formes {
+            if suites.len() <= i {
+                suites.resize(i + 1, None);
+            }
             if !mot.is_empty() && mot.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
                 mots.entry(mot.into_bytes()).or_default().push(i);
+                suites[i] = suite.map(|s| s.into_bytes().into_boxed_slice());
                 continue;
             }
             match autres_mots.iter().position(|m| *m == mot) {
@@ -79,11 +89,13 @@ impl Indices {
             debuts[debut_de(m)] |= bit_longueur(m.len());
         }
         let longueur_max = mots.keys().map(Vec::len).max().unwrap_or(0);
-        Ok(Indices { mots, debuts, longueur_max, chercheurs, autres })
+        Ok(Indices { mots, debuts, longueur_max, chercheurs, autres, suites })
     }
 
     /// Adds to `candidates` the spellings whose first word occurs in `texte`
-    /// (lowercase, folded); an index may be added more than once.
+    /// (lowercase, folded), followed by their second word if they have one
+    /// and the first is looked up word by word; an index may be added more
+    /// than once.
     fn marquer(&self, texte: &str, candidates: &mut Vec<usize>) {
         let o = texte.as_bytes();
         super::texte::chercher_mots(o, |debut, fin| {
@@ -91,7 +103,11 @@ impl Indices {
                 && self.debuts[debut_de(&o[debut..fin])] & bit_longueur(fin - debut) != 0
             {
                 if let Some(formes) = self.mots.get(&o[debut..fin]) {
-                    candidates.extend_from_slice(formes);
+                    let suivi = |i: &usize| match &self.suites[*i] {
+                        Some(s) => mot_suivant(texte, fin).is_some_and(|d| o[d..].starts_with(s)),
+                        None => true,
+                    };
+                    candidates.extend(formes.iter().filter(|i| suivi(i)));
                 }
             }
             false
@@ -102,6 +118,15 @@ impl Indices {
             }
         }
     }
+}
+
+/// Where the next word starts after byte `fin` of `texte`, past at least
+/// one space or hyphen (what separates the words of a spelling's pattern,
+/// `[\s\-]+`); None when no separator follows.
+fn mot_suivant(texte: &str, fin: usize) -> Option<usize> {
+    let reste = texte.get(fin..)?;
+    let saut = reste.find(|c: char| !(c.is_whitespace() || c == '-')).unwrap_or(reste.len());
+    (saut > 0).then_some(fin + saut)
 }
 
 /// The bit of a word length in `Indices::debuts`.
@@ -143,6 +168,8 @@ struct Forme {
     /// The spelling's first word, as searched: a sentence without it cannot
     /// match, and `str::contains` is much cheaper than the regex.
     indice: String,
+    /// Its second word, if any, as written in the pattern.
+    suite: Option<String>,
     /// Matched against the case-preserving text: short all-capital forms
     /// ("AWS", "BBB", "GCP", "OVH", "S3") and guarded proper nouns.
     sensible_casse: bool,
@@ -273,11 +300,9 @@ impl Referentiel {
         // A case-sensitive first word is searched in its lowercase form:
         // `bas` is `casse` lowercased character by character, so a word of
         // `casse` is, lowercased, at the same place in `bas`.
+        let bas = |f: &Forme, m: &str| if f.sensible_casse { Plie::depuis(m).bas } else { m.to_string() };
         let indices = Indices::construire(
-            formes
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (i, if f.sensible_casse { Plie::depuis(&f.indice).bas } else { f.indice.clone() })),
+            formes.iter().enumerate().map(|(i, f)| (i, bas(f, &f.indice), f.suite.as_deref().map(|m| bas(f, m)))),
         )?;
         Ok(Referentiel { entrees, formes, indices })
     }
@@ -368,9 +393,10 @@ fn compiler(ecrit: &str, cle: &str, entree: usize) -> Result<Forme, String> {
     let fin = borne(source.chars().last());
     let motif = format!("{debut}{}{fin}", morceaux.join(r"[\s\-]+"));
     let motif = Regex::new(&motif).map_err(|e| format!("forme « {ecrit} » : {e}"))?;
-    let indice =
-        source.split(|c: char| c.is_whitespace() || c == '-').find(|m| !m.is_empty()).unwrap_or("").to_string();
-    Ok(Forme { entree, motif, indice, sensible_casse, garde })
+    let mut mots = source.split(|c: char| c.is_whitespace() || c == '-').filter(|m| !m.is_empty());
+    let indice = mots.next().unwrap_or("").to_string();
+    let suite = mots.next().map(str::to_string);
+    Ok(Forme { entree, motif, indice, suite, sensible_casse, garde })
 }
 
 fn garde_respectee(texte: &Plie, plage: Range<usize>, forme: &Forme) -> bool {
@@ -411,9 +437,11 @@ mod tests {
                         "Docker", "docker", "k8s", "Kubernetes", "OVH", "OVHcloud", "cloud", "Cloud", "π", "Pi", "Native",
                         "Red", "Hat", "Enterprise", "Linux", "GNU/Linux", "Node.js", "Rocket.Chat", "AWS", "aws", "S3", "stockage",
                         "Bleu", "offre", "Oracle", "base", "Argo", "CD", "3DS", "Outscale", "Microsoft", "365", "Azure",
-                        "Scaleway", "Helm", "x", "é", "_",
+                        "Scaleway", "Helm", "Temple", "temple", "x", "é", "_",
                     ]),
-                    proptest::sample::select(vec![" ", "-", "", ".", ", ", "'", "(", ")", "_", "/", "\u{a0}"]),
+                    proptest::sample::select(vec![
+                        " ", "-", "", ".", ", ", "'", "(", ")", "_", "/", "\u{a0}", " - ", "\u{202f}", "\n",
+                    ]),
                 ),
                 0..10,
             )
