@@ -235,11 +235,44 @@ pub fn est_mot_ascii(b: u8) -> bool {
 /// Bit `j` set where `o[debut + j]` is an ASCII word byte, for the 64 bytes
 /// from `debut` (none past the end).
 fn masque_mots(o: &[u8], debut: usize) -> u64 {
+    if let Some(bloc) = o.get(debut..debut + 64) {
+        return masque_bloc(bloc.try_into().expect("64 bytes"));
+    }
+    // The last, partial block: padded with non-word bytes.
     let mut bloc = [0u8; 64];
     let reste = &o[debut..];
-    let n = reste.len().min(64);
-    bloc[..n].copy_from_slice(&reste[..n]);
+    bloc[..reste.len()].copy_from_slice(reste);
     masque_bloc(&bloc)
+}
+
+/// The end of the run, from `i`, of ASCII bytes other than `\t`, `\n`,
+/// form feed, `\r` and '`' (the bytes [`plier`] copies as they are):
+/// sixteen bytes per compare with SSE2.
+fn fin_ascii_simple(o: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= o.len() {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86-64; the load reads the 16 bytes at
+        // `i`, inside `o` (unaligned load).
+        let m = unsafe {
+            let v = _mm_loadu_si128(o.as_ptr().add(i).cast());
+            let egal = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            let special = _mm_or_si128(
+                _mm_or_si128(egal(b'\t'), egal(b'\n')),
+                _mm_or_si128(_mm_or_si128(egal(0x0c), egal(b'\r')), egal(b'`')),
+            );
+            // The high bit: a byte of a non-ASCII character, or a special one.
+            _mm_movemask_epi8(_mm_or_si128(v, special)) as u32
+        };
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while i < o.len() && o[i] < 0x80 && !matches!(o[i], b'\t' | b'\n' | 0x0c | b'\r' | b'`') {
+        i += 1;
+    }
+    i
 }
 
 /// [`masque_mots`] of one block: SSE2 (always there on x86-64), sixteen
@@ -344,9 +377,7 @@ fn plier(s: &str, mut casse: Option<&mut String>, mut bas: Option<&mut String>) 
     while i < octets.len() {
         // A run of plain ASCII is copied at once, lowercased in `bas`.
         let debut = i;
-        while i < octets.len() && octets[i] < 0x80 && !matches!(octets[i], b'\t' | b'\n' | 0x0c | b'\r' | b'`') {
-            i += 1;
-        }
+        i = fin_ascii_simple(octets, i);
         if i > debut {
             if let Some(casse) = casse.as_deref_mut() {
                 casse.push_str(&s[debut..i]);
@@ -402,6 +433,22 @@ fn plier(s: &str, mut casse: Option<&mut String>, mut bas: Option<&mut String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The runs [`plier`] copies end where the byte loop ends them.
+        #[test]
+        fn runs_ascii_comme_octet_par_octet(
+            o in proptest::collection::vec(proptest::sample::select(vec![b'a', b' ', b'\t', b'\n', 0x0c, b'\r', b'`', 0x7f, 0x80, 0xc3, 0xff]), 0..80),
+            i in 0usize..80,
+        ) {
+            let i = i.min(o.len());
+            let mut j = i;
+            while j < o.len() && o[j] < 0x80 && !matches!(o[j], b'\t' | b'\n' | 0x0c | b'\r' | b'`') {
+                j += 1;
+            }
+            proptest::prop_assert_eq!(fin_ascii_simple(&o, i), j);
+        }
+    }
 
     #[test]
     fn mots_comme_boucle_octet_par_octet() {
