@@ -180,6 +180,17 @@ pub fn profondeur_estimee(html: &str) -> usize {
     max
 }
 
+/// `Html::parse_document`, the tree's node vector sized at once from the
+/// number of '<' (a node per tag and about one per text between two)
+/// instead of doubling, with a copy each time, as the parser adds nodes.
+fn analyser(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let mut doc = Html::new_document();
+    let balises = memchr::memchr_iter(b'<', html.as_bytes()).count();
+    doc.tree = ego_tree::Tree::with_capacity(scraper::Node::Document, 2 * balises + 16);
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(doc), Default::default()).one(html)
+}
+
 fn memchr_lt(b: &[u8]) -> Option<usize> {
     memchr::memchr(b'<', b)
 }
@@ -335,7 +346,7 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
     } else {
         html
     };
-    let doc = Html::parse_document(&html);
+    let doc = analyser(&html);
     let root = racine(&doc, format);
     let (titre_html, date_html, description_html) = match format {
         Format::Markdown => (None, None, None),
