@@ -783,8 +783,28 @@ fn peut_nommer(bas: &str) -> bool {
     let o = bas.as_bytes();
     // Only words starting with these letters can start a name.
     super::texte::chercher_mots(o, |d, f| {
-        matches!(o[d], b'c' | b'e' | b'h' | b'i' | b'p' | b'r' | b's') && nom_possible(&o[d..f])
+        matches!(o[d], b'c' | b'e' | b'h' | b'i' | b'p' | b'r' | b's')
+            && nom_possible(&o[d..f])
+            && suite_possible(&o[d..f], &o[f..])
     })
+}
+
+/// For the first word of a name of several words, whether the rest of the
+/// sentence holds the word the name needs further on ("hébergement" is
+/// everywhere in a cloud corpus, "hébergement de données de santé" is not);
+/// true for the other words.
+fn suite_possible(mot: &[u8], reste: &[u8]) -> bool {
+    let tient = |m: &str| memchr::memmem::find(reste, m.as_bytes()).is_some();
+    match mot {
+        b"sec" => tient("num"),
+        b"secnum" => tient("cloud"),
+        b"referentiel" => tient("securite"),
+        b"pci" => tient("dss"),
+        b"csa" => tient("star"),
+        b"esquema" => tient("seguridad"),
+        m if m.starts_with(b"heberg") => tient("sante"),
+        _ => true,
+    }
 }
 
 fn nom_possible(mot: &[u8]) -> bool {
@@ -1116,6 +1136,10 @@ mod tests {
             "la qualification secnumcloud",
             "sec num cloud",
             "sec-numcloud",
+            "secnum-cloud",
+            "le referentiel general de securite",
+            "esquema nacional de seguridad",
+            "heberguer des donnees de sante",
             "secnum cloud",
             "le snc",
             "hds",
@@ -1172,7 +1196,8 @@ mod tests {
                     proptest::sample::select(vec![
                         "sec", "num", "cloud", "iso", "iec", "27001", "2013", "soc", "2", "ii", "i", "hds", "snc", "heberg",
                         "eur", "de", "donnees", "sante", "pci", "dss", "csa", "star", "ens", "c5", "x", "_", "π", "referentiel",
-                        "general", "securite",
+                        "general", "securite", "hebergement", "hebergeur", "des", "esquema", "nacional", "seguridad",
+                        "secnum", "santé",
                     ]),
                     proptest::sample::select(vec![" ", "-", "", "/", ":", "'", "(", ")", "_", "é"]),
                 ),
