@@ -262,9 +262,15 @@ pub fn annoncer(entree: &Entree) {
     #[cfg(target_os = "linux")]
     if entree.url.is_none() {
         use std::os::fd::AsRawFd;
+        // A file too large to be a page is not read (see `lire`): not
+        // announced either.
         if let Ok(f) = std::fs::File::open(&entree.chemin) {
-            // SAFETY: a valid descriptor, owned by `f` for the whole call.
-            unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
+            if let Ok(taille) = f.metadata().map(|m| m.len()) {
+                if taille <= TAILLE_MAX_PAGE {
+                    // SAFETY: a valid descriptor, owned by `f` for the whole call.
+                    unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, taille as libc::off_t, libc::POSIX_FADV_WILLNEED) };
+                }
+            }
         }
     }
     #[cfg(not(target_os = "linux"))]
