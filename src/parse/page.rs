@@ -140,16 +140,12 @@ pub const PROFONDEUR_MAX: usize = 2_000;
 /// open, end tags close; void elements and elements the parser closes by
 /// itself (`p`, `li`, cells…) are not counted. Comments are skipped.
 pub fn profondeur_estimee(html: &str) -> usize {
-    const VIDES: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p",
-        "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup",
-    ];
     let b = html.as_bytes();
     let (mut i, mut prof, mut max) = (0usize, 0usize, 0usize);
     while let Some(k) = memchr_lt(&b[i..]) {
         i += k + 1;
         if b[i..].starts_with(b"!--") {
-            match html[i..].find("-->") {
+            match memchr::memmem::find(&b[i..], b"-->") {
                 Some(f) => {
                     i += f + 3;
                     continue;
@@ -163,14 +159,13 @@ pub fn profondeur_estimee(html: &str) -> usize {
         if fin == debut || !b[debut].is_ascii_alphabetic() {
             continue;
         }
-        let nom = &b[debut..fin];
-        if VIDES.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(nom)) {
+        if sans_profondeur(&b[debut..fin]) {
             continue;
         }
         if fermant {
             prof = prof.saturating_sub(1);
         } else {
-            let auto = b[fin..].iter().position(|&c| c == b'>').is_some_and(|n| n > 0 && b[fin + n - 1] == b'/');
+            let auto = memchr::memchr(b'>', &b[fin..]).is_some_and(|n| n > 0 && b[fin + n - 1] == b'/');
             if !auto {
                 prof += 1;
                 max = max.max(prof);
@@ -178,6 +173,44 @@ pub fn profondeur_estimee(html: &str) -> usize {
         }
     }
     max
+}
+
+/// Void elements and elements the parser closes by itself (`p`, `li`,
+/// cells…), in any ASCII case: they add no depth.
+fn sans_profondeur(nom: &[u8]) -> bool {
+    let mut bas = [0u8; 8];
+    let Some(bas) = bas.get_mut(..nom.len()) else { return false };
+    for (d, s) in bas.iter_mut().zip(nom) {
+        *d = s.to_ascii_lowercase();
+    }
+    matches!(
+        &*bas,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"tbody"
+            | b"thead"
+            | b"tfoot"
+            | b"colgroup"
+    )
 }
 
 /// `Html::parse_document`, the tree's node vector sized at once from the
@@ -868,6 +901,66 @@ impl Walker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nesting estimate as first written (a list of names, compared
+    /// one by one): the reference for [`profondeur_estimee`].
+    fn profondeur_par_liste(html: &str) -> usize {
+        const VIDES: &[&str] = &[
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p",
+            "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup",
+        ];
+        let b = html.as_bytes();
+        let (mut i, mut prof, mut max) = (0usize, 0usize, 0usize);
+        while let Some(k) = memchr_lt(&b[i..]) {
+            i += k + 1;
+            if b[i..].starts_with(b"!--") {
+                match html[i..].find("-->") {
+                    Some(f) => {
+                        i += f + 3;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let fermant = b.get(i) == Some(&b'/');
+            let debut = if fermant { i + 1 } else { i };
+            let fin = b[debut..].iter().position(|c| !c.is_ascii_alphanumeric()).map_or(b.len(), |n| debut + n);
+            if fin == debut || !b[debut].is_ascii_alphabetic() {
+                continue;
+            }
+            let nom = &b[debut..fin];
+            if VIDES.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(nom)) {
+                continue;
+            }
+            if fermant {
+                prof = prof.saturating_sub(1);
+            } else {
+                let auto = b[fin..].iter().position(|&c| c == b'>').is_some_and(|n| n > 0 && b[fin + n - 1] == b'/');
+                if !auto {
+                    prof += 1;
+                    max = max.max(prof);
+                }
+            }
+        }
+        max
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn profondeur_comme_par_liste(
+            morceaux in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<div>", "</div>", "<DIV class=x>", "<p>", "</P>", "<br/>", "<img src=a>", "<colgroup>", "<COLGROUP>",
+                    "<Td>", "<li>", "<section/>", "<!-- <div> -->", "<!--", "-->", "<", ">", "</", "<1>", "<a b='>'>",
+                    "texte", " ", "<tbodyx>", "<wbr>", "<colgroupe>",
+                ]),
+                0..40,
+            )
+        ) {
+            let html: String = morceaux.concat();
+            proptest::prop_assert_eq!(profondeur_estimee(&html), profondeur_par_liste(&html));
+        }
+    }
 
     const ITEM: &str = r#"<div class="accordion">
   <div class="accordion-item">
