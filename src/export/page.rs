@@ -127,17 +127,24 @@ impl Synthese {
 
 /// Escapes text for HTML content and for quoted attribute values alike.
 pub fn echapper(s: &str) -> String {
+    // The characters to escape are ASCII: the text between them is copied
+    // in runs (a cut at an ASCII byte is a character boundary).
     let mut o = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
+    let mut debut = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entite = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        o.push_str(&s[debut..i]);
+        o.push_str(entite);
+        debut = i + 1;
     }
+    o.push_str(&s[debut..]);
     o
 }
 
@@ -767,6 +774,24 @@ pub fn index(y: &Synthese, fichiers: &[Fichier]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Escaping by runs gives what escaping character by character does.
+        #[test]
+        fn echappement_comme_par_caractere(s in "[a&<>\"'é’ \u{0}]{0,30}", t in "(?s).{0,30}") {
+            for x in [&s, &t] {
+                let attendu: String = x.chars().map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                }).collect();
+                proptest::prop_assert_eq!(echapper(x), attendu);
+            }
+        }
+    }
 
     #[test]
     fn summary_keeps_the_first_rows_and_counts_all() {
