@@ -594,19 +594,24 @@ fn valider_csv(
                 continue;
             }
         };
-        let rec: Vec<&str> = bornes.iter().map(|b| &tout[b.clone()]).collect();
-        if rec.len() != attendu.len() {
+        // The cells by number, without a vector of them per record.
+        let rec = |j: usize| -> &str { &tout[bornes[j].clone()] };
+        if bornes.len() != attendu.len() {
             c(
                 path,
                 Some(ligne),
                 None,
                 "nombre-de-cellules",
-                format!("{} cellules, {} attendues", rec.len(), attendu.len()),
+                format!("{} cellules, {} attendues", bornes.len(), attendu.len()),
             );
             continue;
         }
         let cle = |idx: &[usize]| -> (bool, u128) {
-            let parts: Vec<&str> = idx.iter().map(|&j| rec[j]).collect();
+            if let [j] = idx {
+                let p = rec(*j);
+                return (p.is_empty(), empreinte_cle(&[p]));
+            }
+            let parts: Vec<&str> = idx.iter().map(|&j| rec(j)).collect();
             (parts.iter().all(|p| p.is_empty()), empreinte_cle(&parts))
         };
         // Whether the row's primary key is new (None without a key).
@@ -616,7 +621,7 @@ fn valider_csv(
             cles.insert(h)
         });
         for (j, champ) in schema.champs.iter().enumerate() {
-            let cell = rec[j];
+            let cell = rec(j);
             if let Some((code, msg)) = verifier_cellule(champ, cell) {
                 c(path, Some(ligne), Some(&champ.name), code, msg);
             }
@@ -637,7 +642,7 @@ fn valider_csv(
             }
         }
         if pk_nouvelle == Some(false) {
-            let k: Vec<&str> = pk.iter().map(|&j| rec[j]).collect();
+            let k: Vec<&str> = pk.iter().map(|&j| rec(j)).collect();
             c(
                 path,
                 Some(ligne),
