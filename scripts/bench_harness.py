@@ -5,6 +5,8 @@ Each measurement is a whole process started with subprocess and reaped with
 os.wait4: wall time from perf_counter around it, peak RSS from ru_maxrss.
 Runs are interleaved (every repetition runs every program on every corpus, in
 a rotating order) and medians are reported, because the machine is shared.
+Before each run the corpus is read once, unmeasured, so that every program
+finds it in the page cache.
 """
 
 import argparse
@@ -92,6 +94,14 @@ def parquet_rows(out, tables):
     return json.loads(r.stdout) if r.returncode == 0 else {}
 
 
+def warm(cpath):
+    """Reads every file of the corpus, so that it is in the page cache."""
+    for f in os.listdir(cpath):
+        with open(os.path.join(cpath, f), "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+
+
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -120,11 +130,10 @@ def main():
     os.makedirs(logs, exist_ok=True)
     results = {s: {n: [] for n in names} for s in sizes}
     counts = {}
-    # Warm the page cache and the binaries once (not measured).
+    # Warm the binaries once (not measured).
     for s in sizes:
         subprocess.run(["cat"] + [os.path.join(corpora[s][0], f) for f in os.listdir(corpora[s][0])[:1]],
                        stdout=subprocess.DEVNULL)
-        subprocess.run(f"cat {corpora[s][0]}/* > /dev/null", shell=True)
     floor = run(["true"], None, os.path.join(logs, "floor"))["rss_bytes"]
     step = 0
     total = len(names) * sum(reps if s <= 100 else reps_large for s in sizes)
@@ -139,6 +148,11 @@ def main():
                 shutil.rmtree(out, ignore_errors=True)
                 os.makedirs(os.path.dirname(out), exist_ok=True)
                 cmd, env = progs[name](cpath, out)
+                # Every program starts with the corpus in the page cache (not
+                # measured): these VMs reclaim cold page cache within minutes
+                # (a kdamond thread runs), and a corpus read again from disk
+                # would add the disk's time to whichever program comes next.
+                warm(cpath)
                 r = run(cmd, env, os.path.join(logs, f"{name}-{s}-{rep}"))
                 step += 1
                 print(f"bench: [{step}/{total}] {s} MB {name}: "
