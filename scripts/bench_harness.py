@@ -5,8 +5,9 @@ Each measurement is a whole process started with subprocess and reaped with
 os.wait4: wall time from perf_counter around it, peak RSS from ru_maxrss.
 Runs are interleaved (every repetition runs every program on every corpus, in
 a rotating order) and medians are reported, because the machine is shared.
-Before each run the corpus is read once, unmeasured, so that every program
-finds it in the page cache.
+Before each run the corpus is read once and the page cache is written back
+(`sync`), unmeasured, so that every program finds the corpus in memory and
+does not share the machine with the writeback of the program before it.
 """
 
 import argparse
@@ -148,11 +149,13 @@ def main():
                 shutil.rmtree(out, ignore_errors=True)
                 os.makedirs(os.path.dirname(out), exist_ok=True)
                 cmd, env = progs[name](cpath, out)
-                # Every program starts with the corpus in the page cache (not
-                # measured): these VMs reclaim cold page cache within minutes
-                # (a kdamond thread runs), and a corpus read again from disk
-                # would add the disk's time to whichever program comes next.
+                # Every program starts with the corpus in the page cache and
+                # nothing left to write back (not measured): these VMs reclaim
+                # cold page cache within minutes (a kdamond thread runs), and
+                # the kernel writes the last program's output (up to 1.1 GB)
+                # to disk on one of the two cores while the next one runs.
                 warm(cpath)
+                os.sync()
                 r = run(cmd, env, os.path.join(logs, f"{name}-{s}-{rep}"))
                 step += 1
                 print(f"bench: [{step}/{total}] {s} MB {name}: "
