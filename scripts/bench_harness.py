@@ -159,7 +159,8 @@ def main():
                 r = run(cmd, env, os.path.join(logs, f"{name}-{s}-{rep}"))
                 step += 1
                 print(f"bench: [{step}/{total}] {s} MB {name}: "
-                      f"{r['wall_s']:.2f} s, {r['rss_bytes'] / 1e6:.0f} MB RSS, rc {r['rc']}", file=sys.stderr)
+                      f"{r['wall_s']:.2f} s (user {r['user_s']:.2f}, sys {r['sys_s']:.2f}), "
+                      f"{r['rss_bytes'] / 1e6:.0f} MB RSS, rc {r['rc']}", file=sys.stderr)
                 if name == "bare_parse":
                     try:
                         r["bare"] = json.loads(r["stdout"].strip().splitlines()[-1])
@@ -184,6 +185,7 @@ def main():
             wall = med([r["wall_s"] for r in rs])
             d = {"wall_s": wall, "rss_mb": med([r["rss_bytes"] for r in rs]) / 1e6,
                  "mb_per_s": nbytes / 1e6 / wall, "cpu_s": med([r["user_s"] + r["sys_s"] for r in rs]),
+                 "sys_s": med([r["sys_s"] for r in rs]),
                  "rc": sorted({r["rc"] for r in rs}), "walls": [round(r["wall_s"], 3) for r in rs]}
             if name == "bare_parse":
                 bs = [r["bare"] for r in rs if r.get("bare")]
@@ -215,15 +217,15 @@ def main():
         row = summary[s]
         lines.append("")
         lines.append(f"corpus-{s}: {row['files']} files, {row['bytes'] / 1e6:.1f} MB")
-        lines.append(f"| {'program':<26} | {'wall s':>8} | {'MB/s':>8} | {'CPU s':>7} | {'peak RSS MB':>11} | rc |")
-        lines.append(f"|{'-' * 28}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 13}|----|")
+        lines.append(f"| {'program':<26} | {'wall s':>8} | {'MB/s':>8} | {'CPU s':>7} | {'sys s':>6} | {'peak RSS MB':>11} | rc |")
+        lines.append(f"|{'-' * 28}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 8}|{'-' * 13}|----|")
         for name in names:
             d = row[name]
-            lines.append(f"| {name:<26} | {d['wall_s']:>8.2f} | {d['mb_per_s']:>8.1f} | {d['cpu_s']:>7.2f} | "
+            lines.append(f"| {name:<26} | {d['wall_s']:>8.2f} | {d['mb_per_s']:>8.1f} | {d['cpu_s']:>7.2f} | {d['sys_s']:>6.2f} | "
                          f"{d['rss_mb']:>11.0f} | {','.join(map(str, d['rc']))} |")
             if name == "bare_parse" and "parse_s" in d:
                 lines.append(f"| {'  bare parse, in-process':<26} | {d['parse_s']:>8.2f} | "
-                             f"{d['parse_mb_per_s']:>8.1f} | {'':>7} | {'':>11} |    |")
+                             f"{d['parse_mb_per_s']:>8.1f} | {'':>7} | {'':>6} | {'':>11} |    |")
         r = row["ratios"]
         lines.append(f"ratio build --jobs 1 MB/s ÷ bare parse MB/s = {r['build_j1_vs_bare_parse']:.3f}  (target ≥ 0.5)")
         k = f"peer_wall_vs_build_j{ncores}_wall"
