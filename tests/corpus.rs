@@ -92,6 +92,14 @@ fn corpus_all_pages_in_one_build() {
     assert!(doc("pages-dinsic")["chapeau"].len() > 20, "`chapeau:` (old key) is read");
     assert_eq!(doc("2016-03-23-welcome-to-jekyll")["date_publication"], "2016-03-23");
     assert_eq!(doc("ami-ia-2")["publie"], "false");
+    // A front matter title is HTML text once on the site: its references are
+    // decoded, a bare `&` stays.
+    assert_eq!(
+        doc("fonds-pour-la-transformation-de-l-action-publique-deux-projets-dinsic-laureats-du-1er-appel-a-projets")
+            ["titre"],
+        "Fonds pour la transformation de l'action publique\u{a0}: deux projets DINSIC lauréats du 1er appel à projets"
+    );
+    assert!(doc("festival-futur-e-s-dinsic")["chapeau"].contains("les 13 & 14 juin"));
     assert!(anomalies.iter().all(|a| a["code"] != "front-matter-invalide"), "every corpus front matter is valid YAML");
     // The dataset's own page (index.html) has a script of its own.
     for (path, bytes) in fichiers(&wd.path("ds")).into_iter().filter(|(p, _)| p != "index.html") {

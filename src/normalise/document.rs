@@ -4,7 +4,7 @@
 //! findings. The retained items themselves are handed to `temoignage`.
 
 use super::temoignage::{normaliser_element, signaux, Contexte, Signaux};
-use super::texte::{normaliser_espaces, plier_identifiant};
+use super::texte::{normaliser_espaces, plier_identifiant, references_decodees};
 use super::Referentiels;
 use crate::model::{Anomalie, Document, Extraction, Lien, Severite};
 use crate::parse::{Disposition, ElementBrut, Format, Genre, LienBrut, PageBrute};
@@ -149,7 +149,12 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     if date_publication.is_none() {
         date_publication = date_du_fichier(&source.fichier_source);
     }
-    let titre = front.title.clone().or_else(|| page.titre_html.clone()).map(|t| normaliser_espaces(&t));
+    let titre = front
+        .title
+        .as_deref()
+        .map(references_decodees)
+        .or_else(|| page.titre_html.as_deref().map(std::borrow::Cow::Borrowed))
+        .map(|t| normaliser_espaces(&t));
     if titre.is_none() {
         constats.ajouter(None, "titre-absent", Severite::Avertissement, "La page n'a pas de titre.".into(), None);
     }
@@ -326,7 +331,12 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         date_heure_publication,
         categories: front.categories.clone(),
         mots_cles: front.tags.clone(),
-        chapeau: front.chapeau.as_deref().or(page.description_html.as_deref()).map(normaliser_espaces),
+        chapeau: front
+            .chapeau
+            .as_deref()
+            .map(references_decodees)
+            .or_else(|| page.description_html.as_deref().map(std::borrow::Cow::Borrowed))
+            .map(|t| normaliser_espaces(&t)),
         publie: front.published,
         format_source: page.format.as_str(),
         fichier_source: source.fichier_source.clone(),

@@ -84,6 +84,41 @@ pub fn forme_comparable(s: &str) -> String {
     out
 }
 
+/// A front matter string as a reader of the page sees it: Jekyll writes
+/// `title` and `description` into the HTML as they are, so the browser
+/// decodes their character references ("publique&nbsp;: deux projets" →
+/// "publique\u{a0}: deux projets") and leaves a bare `&` as it is ("13 & 14
+/// juin"). Read as the text of a `<title>` element (RCDATA): references are
+/// decoded, tags are not parsed; with no start tag to close, `</title>`
+/// itself stays text.
+pub fn references_decodees(s: &str) -> std::borrow::Cow<'_, str> {
+    use html5ever::tokenizer::states::{RawKind, State};
+    use html5ever::tokenizer::{BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    struct Texte(std::cell::RefCell<String>);
+    impl TokenSink for Texte {
+        type Handle = ();
+        fn process_token(&self, token: Token, _ligne: u64) -> TokenSinkResult<()> {
+            match token {
+                Token::CharacterTokens(t) => self.0.borrow_mut().push_str(&t),
+                Token::NullCharacterToken => self.0.borrow_mut().push('\u{fffd}'),
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let opts = TokenizerOpts { initial_state: Some(State::RawData(RawKind::Rcdata)), ..Default::default() };
+    let tok = Tokenizer::new(Texte(std::cell::RefCell::new(String::with_capacity(s.len()))), opts);
+    let file = BufferQueue::default();
+    file.push_back(s.into());
+    let _ = tok.feed(&file);
+    tok.end();
+    std::borrow::Cow::Owned(tok.sink.0.take())
+}
+
 static DEUX_ESPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
 
@@ -617,6 +652,24 @@ mod tests {
     #[test]
     fn comparable() {
         assert_eq!(forme_comparable("L’Institut  Nationale"), "l'institut nationale");
+    }
+
+    #[test]
+    fn references_decodees_comme_un_navigateur() {
+        let cas = [
+            (
+                "Fonds pour la transformation de l'action publique&nbsp;: deux projets",
+                "Fonds pour la transformation de l'action publique\u{a0}: deux projets",
+            ),
+            ("les 13 & 14 juin", "les 13 & 14 juin"),
+            ("R&amp;D, &eacute;t&#233; &#x2019;", "R&D, été ’"),
+            ("a < b <b>gras</b> &unknown;", "a < b <b>gras</b> &unknown;"),
+            ("&amp </title> x", "& </title> x"),
+            ("sans esperluette", "sans esperluette"),
+        ];
+        for (brut, attendu) in cas {
+            assert_eq!(references_decodees(brut), attendu, "{brut}");
+        }
     }
 
     #[test]
