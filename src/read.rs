@@ -118,10 +118,23 @@ pub struct ErreurEntree {
     pub message: String,
 }
 
+/// What [`trouver`] finds under the inputs.
+#[derive(Debug, Default)]
+pub struct Trouvees {
+    /// The pages, sorted by relative path.
+    pub entrees: Vec<Entree>,
+    /// Inputs that cannot be read (missing, unreadable folder…).
+    pub erreurs: Vec<ErreurEntree>,
+    /// Markdown files met in a folder with no front matter: Jekyll copies
+    /// them as they are (a `README.md`, notes), so they are not pages.
+    pub sans_entete: Vec<String>,
+}
+
 /// Lists the pages under the given paths, sorted by relative path.
-pub fn trouver(inputs: &[PathBuf]) -> (Vec<Entree>, Vec<ErreurEntree>) {
+pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
     let mut entrees = Vec::new();
     let mut erreurs = Vec::new();
+    let mut sans_entete = Vec::new();
     for input in inputs {
         if let Some(u) = input.to_str().filter(|s| est_url(s)) {
             entrees.push(Entree { relatif: u.to_string(), chemin: input.clone(), url: Some(u.to_string()) });
@@ -131,7 +144,7 @@ pub fn trouver(inputs: &[PathBuf]) -> (Vec<Entree>, Vec<ErreurEntree>) {
             Err(e) => erreurs.push(ErreurEntree { chemin: input.display().to_string(), message: e.to_string() }),
             Ok(m) if m.is_dir() => {
                 let mut vus = HashSet::new();
-                parcourir(input, input, &mut vus, &mut entrees, &mut erreurs);
+                parcourir(input, input, &mut vus, &mut entrees, &mut erreurs, &mut sans_entete);
             }
             Ok(m) if !m.is_file() => erreurs.push(ErreurEntree {
                 chemin: input.display().to_string(),
@@ -145,7 +158,33 @@ pub fn trouver(inputs: &[PathBuf]) -> (Vec<Entree>, Vec<ErreurEntree>) {
     }
     entrees.sort();
     entrees.dedup_by(|a, b| a.chemin == b.chemin);
-    (entrees, erreurs)
+    Trouvees { entrees, erreurs, sans_entete }
+}
+
+/// Whether a Markdown file opens with a front matter fence: Jekyll's test
+/// (`---`, then only blanks up to the end of the first line), a UTF-8 byte
+/// order mark before it allowed. Jekyll renders such a file as a page and
+/// copies any other one as it is. A file that cannot be read, or an empty
+/// one, counts as a page: reading it reports the problem.
+pub fn a_une_entete(chemin: &Path) -> bool {
+    use std::io::Read;
+    let mut debut = Vec::with_capacity(256);
+    const LUS: u64 = 256;
+    let lu = std::fs::File::open(chemin).and_then(|f| f.take(LUS).read_to_end(&mut debut));
+    lu.is_err() || debut.is_empty() || entete_en_tete(&debut, debut.len() as u64 == LUS)
+}
+
+/// [`a_une_entete`] on the first bytes of the file; `tronque` when the file
+/// goes on after them.
+fn entete_en_tete(debut: &[u8], tronque: bool) -> bool {
+    let debut = debut.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(debut);
+    let Some(reste) = debut.strip_prefix(b"---") else { return false };
+    match reste.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\x0B' | b'\x0C')) {
+        Some(i) => reste[i] == b'\n',
+        // Only blanks up to where the reading stopped: the end of the file
+        // (no line end, no fence), or of the bytes read.
+        None => tronque,
+    }
 }
 
 fn parcourir(
@@ -154,6 +193,7 @@ fn parcourir(
     vus: &mut HashSet<PathBuf>,
     entrees: &mut Vec<Entree>,
     erreurs: &mut Vec<ErreurEntree>,
+    sans_entete: &mut Vec<String>,
 ) {
     // A folder reached twice through symlinks is walked once: no loop.
     match std::fs::canonicalize(dir) {
@@ -186,7 +226,7 @@ fn parcourir(
             continue;
         }
         match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => parcourir(racine, &p, vus, entrees, erreurs),
+            Ok(m) if m.is_dir() => parcourir(racine, &p, vus, entrees, erreurs, sans_entete),
             // A FIFO or a device would block or never end: not a page.
             Ok(m) if !m.is_file() => erreurs.push(ErreurEntree {
                 chemin: p.display().to_string(),
@@ -194,7 +234,9 @@ fn parcourir(
             }),
             Ok(_) => {
                 let ext = nom.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-                if EXTENSIONS.contains(&ext.as_str()) {
+                if matches!(ext.as_str(), "md" | "markdown") && !a_une_entete(&p) {
+                    sans_entete.push(p.display().to_string());
+                } else if EXTENSIONS.contains(&ext.as_str()) {
                     let relatif = p
                         .strip_prefix(racine)
                         .unwrap_or(&p)
@@ -545,6 +587,18 @@ mod tests {
 
     fn e(r: &str) -> Entree {
         Entree { relatif: r.into(), chemin: PathBuf::from(r), url: None }
+    }
+
+    #[test]
+    fn front_matter_fence_as_jekyll_tests_it() {
+        for oui in [&b"---\ntitle: x\n---\n"[..], b"---\r\n", b"--- \t\n", b"\xEF\xBB\xBF---\n"] {
+            assert!(entete_en_tete(oui, false), "{:?}", String::from_utf8_lossy(oui));
+        }
+        for non in [&b"# SOURCE\n---\n"[..], b"----\n", b"---title\n", b"\n---\n", b"---", b"--- ", b""] {
+            assert!(!entete_en_tete(non, false), "{:?}", String::from_utf8_lossy(non));
+        }
+        // A first line of blanks longer than what was read.
+        assert!(entete_en_tete(format!("---{}", " ".repeat(253)).as_bytes(), true));
     }
 
     #[test]

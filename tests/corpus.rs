@@ -41,8 +41,11 @@ fn corpus_all_pages_in_one_build() {
     assert_eq!(code(&v), 0, "{}", stderr(&v));
 
     let docs = wd.csv("ds/csv/documents.csv");
-    // 45 pages walked (.md/.markdown) + SOURCE.md + the .old page named explicitly.
-    assert_eq!(docs.len(), 47);
+    // 45 pages walked (.md/.markdown) + the .old page named explicitly;
+    // SOURCE.md has no front matter: Jekyll would not make it a page.
+    assert_eq!(docs.len(), 46);
+    assert!(!docs.iter().any(|d| d["fichier_source"] == "SOURCE.md"));
+    assert!(stderr(&o).contains("SOURCE.md : pas de front matter"), "{}", stderr(&o));
     let attendus: HashMap<&str, usize> = AVEC_TEMOIGNAGES.iter().copied().collect();
     let anomalies = wd.csv("ds/csv/anomalies.csv");
     for d in &docs {

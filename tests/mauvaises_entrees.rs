@@ -13,12 +13,14 @@ fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
     wd.write("p/vide.md", b"");
     let mut binaire = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     binaire.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
-    wd.write("p/binaire.md", binaire);
+    wd.write("p/binaire.html", binaire);
+    // Not a page for Jekyll (no front matter): named on stderr, no document.
+    wd.write("p/README.md", "# Notes\n\nCe dossier contient les pages.\n");
     wd.write("p/latin1.md", b"---\ntitle: Essai\n---\n<p>T\xe9moignage de la direction \xe0 tester</p>\n");
     wd.write("p/coupee.html", "<html><body><div class=\"accordion-item\"><button class=\"accordion-title\" aria-con");
     wd.write("p/yaml.md", "---\ntitle: [pas fermé\ndate: 2024-01-01\n---\nCorps lisible.\n");
     wd.write("p/nul.md", "---\ntitle: Nul\n---\nUn texte\0avec un octet nul.\n");
-    let enorme = std::fs::File::create(wd.path("p/enorme.md")).unwrap();
+    let enorme = std::fs::File::create(wd.path("p/enorme.html")).unwrap();
     enorme.set_len(100 * 1024 * 1024).unwrap(); // 100 MB, sparse: never read
     wd.write(
         "p/profond.html",
@@ -43,10 +45,11 @@ fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
     assert_eq!(code(&o), 1, "{err}");
     assert!(duree < Duration::from_secs(120), "took {duree:?}");
     // Files that give no document are named on stderr.
-    for f in ["enorme.md", "illisible.md", "boucle"] {
+    for f in ["enorme.html", "illisible.md", "boucle"] {
         assert!(err.contains(f), "{f} not named:\n{err}");
     }
     assert!(err.contains("page trop grande"), "{err}");
+    assert!(err.contains("README.md : pas de front matter"), "{err}");
     if tube {
         assert!(err.contains("tube.md") && err.contains("fichier ordinaire"), "{err}");
     }
@@ -80,6 +83,7 @@ fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
     // The latin-1 page is read, not garbled.
     let d = wd.csv("ds/csv/documents.csv");
     assert!(d.iter().any(|r| r["identifiant"] == "latin1"));
+    assert!(!d.iter().any(|r| r["identifiant"] == "readme"), "README.md is not a page");
     let t = wd.csv("ds/csv/temoignages.csv");
     assert_eq!(t.iter().filter(|r| r["document"] == "2024-07-03-cloud-temoignages").count(), 10);
     assert!(t.iter().all(|r| r["identifiant"].len() < 200), "no huge identifier");

@@ -137,6 +137,8 @@ fn extraire_page_lignes(
 #[derive(Default)]
 struct Bilan {
     lus: usize,
+    /// Markdown files of the folders read that are not pages (no front matter).
+    sans_entete: usize,
     echecs: usize,
     octets: u64,
     comptes: [usize; 8],
@@ -221,12 +223,20 @@ impl Guichet {
 /// Extracts every page on `jobs` threads and streams the records to the
 /// exporter in input order, so the output does not depend on `jobs`.
 fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::ThreadPool, tmp: &Path) -> Result<Bilan> {
-    let (entrees, erreurs) = read::trouver(&cfg.entrees);
+    let read::Trouvees { entrees, erreurs, sans_entete } = read::trouver(&cfg.entrees);
     let mut bilan = Bilan::default();
     for e in &erreurs {
         eprintln!("erreur : {} : {}", e.chemin, e.message);
         bilan.echecs += 1;
     }
+    if !cfg.quiet {
+        for chemin in &sans_entete {
+            eprintln!(
+                "note : {chemin} : pas de front matter (`---` en première ligne) : Jekyll copie ce fichier tel quel, ce n'est pas une page ; ignoré (nommez-le pour le lire)"
+            );
+        }
+    }
+    bilan.sans_entete = sans_entete.len();
     if entrees.is_empty() {
         return Ok(bilan);
     }
@@ -633,8 +643,12 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     if bilan.lus == 0 {
         let _ = std::fs::remove_dir_all(&tmp);
         eprintln!(
-            "erreur : aucune page à lire dans {}",
-            cfg.entrees.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            "erreur : aucune page à lire dans {}{}",
+            cfg.entrees.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            match bilan.sans_entete {
+                0 => String::new(),
+                n => format!(" ({n} fichier(s) Markdown sans front matter ignoré(s))"),
+            }
         );
         return Ok(Sortie::Impossible);
     }
@@ -663,8 +677,12 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     if !cfg.quiet {
         let c = bilan.comptes;
         crate::dire!(
-            "{} page(s) lue(s) → {} : {} témoignages, {} questions/réponses, {} indicateurs, {} qualifications, {} mentions, {} liens, {} anomalies ({} erreur(s))",
+            "{} page(s) lue(s){} → {} : {} témoignages, {} questions/réponses, {} indicateurs, {} qualifications, {} mentions, {} liens, {} anomalies ({} erreur(s))",
             bilan.lus,
+            match bilan.sans_entete {
+                0 => String::new(),
+                n => format!(" ({n} fichier(s) Markdown sans front matter ignoré(s))"),
+            },
             cfg.sortie.display(),
             c[1],
             c[2],
