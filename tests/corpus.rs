@@ -133,6 +133,16 @@ fn corpus_all_pages_in_one_build() {
     let geo = brouillon.iter().find(|r| r["titre"] == "La Géoplateforme").unwrap();
     assert_eq!(geo["organisation_sigle"], "IGN");
     assert_eq!(geo["fournisseurs_cloud"], "OVHcloud");
+    // Its second answer is quoted item by item (`*"… suivants :"*`, then
+    // `* *"Une application…"*`): no quote is left at a line's ends.
+    let qr = wd.csv("ds/csv/questions_reponses.csv");
+    let deployer = qr
+        .iter()
+        .find(|r| r["temoignage"] == geo["identifiant"] && r["question"] == "Déployer des applications évolutives")
+        .unwrap();
+    assert_eq!(deployer["reponse"].lines().count(), 3, "{}", deployer["reponse"]);
+    assert!(deployer["reponse"].lines().all(|l| !l.starts_with('"') && !l.ends_with('"')), "{}", deployer["reponse"]);
+    assert!(deployer["reponse"].contains("« Cartes IGN »"), "inner quotes kept");
     let ans = brouillon.iter().find(|r| r["titre"] == "Les systèmes d'information en santé").unwrap();
     assert_eq!((ans["secnumcloud"].as_str(), ans["hds"].as_str()), ("obtenue", "obtenue"));
     let ind = wd.csv("ds/csv/indicateurs.csv");

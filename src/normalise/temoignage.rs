@@ -96,17 +96,44 @@ pub(crate) fn est_attribution(texte: &str) -> bool {
 }
 
 /// Strips the quotes that open the first line and close the last line of an
-/// answer (the pages quote every answer); quotes inside are kept.
+/// answer (the pages quote every answer); quotes inside are kept, but for
+/// those where one quoted line ends and the next begins: an answer quoted
+/// paragraph by paragraph or item by item (`*"… suivants :"*` then
+/// `* *"Une application…"*`) loses them all. A line's closing quote goes
+/// only when it has no opening one on that line, so `il dit "oui"` keeps its
+/// quotes.
 fn sans_guillemets(lignes: &mut [&str]) {
     const OUVRANTS: &[char] = &['"', '“', '«'];
     const FERMANTS: &[char] = &['"', '”', '»'];
     let (Some(first), Some(last)) = (lignes.first(), lignes.last()) else { return };
-    if !(first.starts_with(OUVRANTS) && last.trim_end().ends_with(FERMANTS)) {
+    let Some(ouvrant) = first.chars().next().filter(|c| OUVRANTS.contains(c)) else { return };
+    if !last.trim_end().ends_with(FERMANTS) {
         return;
     }
     let n = lignes.len();
     lignes[0] = lignes[0].trim_start_matches(OUVRANTS).trim_start();
     lignes[n - 1] = lignes[n - 1].trim_end().trim_end_matches(FERMANTS).trim_end();
+    // The quotes of the answer's style: straight, curly or French.
+    let fermant = match ouvrant {
+        '“' => '”',
+        '«' => '»',
+        c => c,
+    };
+    let ferme_une_ligne_precedente = |l: &str| {
+        let (o, f) = (l.matches(ouvrant).count(), l.matches(fermant).count());
+        if ouvrant == fermant {
+            o % 2 == 1
+        } else {
+            f > o
+        }
+    };
+    for i in 0..n - 1 {
+        let fin = lignes[i].trim_end();
+        if fin.ends_with(fermant) && ferme_une_ligne_precedente(fin) && lignes[i + 1].starts_with(ouvrant) {
+            lignes[i] = fin[..fin.len() - fermant.len_utf8()].trim_end();
+            lignes[i + 1] = lignes[i + 1][ouvrant.len_utf8()..].trim_start();
+        }
+    }
 }
 
 /// Extracts one testimonial and its rows into `ex`.
@@ -465,5 +492,16 @@ mod tests {
         let mut l = vec!["\"Un", "deux."];
         sans_guillemets(&mut l);
         assert_eq!(l[0], "\"Un");
+        // Quoted item by item: every pair goes, inner quotes stay.
+        let mut l = vec!["\"a :\"", "\"b dit \"oui\".\"", "\"c « d ».\""];
+        sans_guillemets(&mut l);
+        assert_eq!(l, vec!["a :", "b dit \"oui\".", "c « d »."]);
+        let mut l = vec!["« a »", "« b »"];
+        sans_guillemets(&mut l);
+        assert_eq!(l, vec!["a", "b"]);
+        // One quotation over several lines, a quoted word ending a line.
+        let mut l = vec!["\"Un", "il dit \"oui\"", "\"deux\" mots.\""];
+        sans_guillemets(&mut l);
+        assert_eq!(l, vec!["Un", "il dit \"oui\"", "\"deux\" mots."]);
     }
 }
