@@ -153,6 +153,12 @@ fn corpus_all_pages_in_one_build() {
         |doc: &str, code: &str| anomalies.iter().filter(|a| a["document"] == doc && a["code"] == code).count();
     assert!(code_de("focus-sur-les-succes-du-cloud-public-00fe889", "temoignage-repete") >= 1);
     assert_eq!(code_de("focus-sur-les-succes-du-cloud-public-00fe889", "lien-provisoire"), 1, "Albert's LIEN");
+    // The second DILE copy writes `**…**` inside its HTML block: the site
+    // shows the asterisks, the text keeps them, a finding says so.
+    let brut = anomalies.iter().filter(|a| a["code"] == "markdown-non-rendu").collect::<Vec<_>>();
+    assert_eq!(brut.len(), 1, "{brut:?}");
+    assert!(brut[0]["temoignage"].ends_with("00fe889--projets-proactive-2"), "{:?}", brut[0]);
+    assert_eq!(brut[0]["extrait"], "**Une adaptation et une protection renforcée**");
     assert!(anomalies.iter().any(|a| a["document"] == "focus-sur-les-succes-du-cloud-public-00fe889"
         && a["code"] == "texte-provisoire"
         && a["extrait"] == "FIN"));

@@ -22,6 +22,10 @@ pub(crate) struct Contexte<'a> {
 static ATTRIBUTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*[«“\x22]?\s*t[ée]moignage\s+(?:d[eu]s?\b|d['’]|de\s+la\b|:)").unwrap());
 /// A note left in brackets by an editor: "[… - commentaire peut être trop en lien avec l’actualité]".
+/// Markdown bold written inside an HTML block (`<p>**Titre**</p>`): kramdown
+/// does not render Markdown there, so the page shows the asterisks.
+static MARKDOWN_BRUT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*[^*\s](?:[^*]*[^*\s])?\*\*").unwrap());
+
 static NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[[^\[\]]{3,}\]").unwrap());
 /// The acronym in a title's parentheses: "… listes électorales (DILE)".
 static SIGLE: LazyLock<Regex> =
@@ -169,6 +173,26 @@ pub(crate) fn normaliser_element(
         } else {
             preambule.push(&bloc.texte);
         }
+    }
+
+    // The pattern needs "**": most blocks are ruled out without it.
+    let brut: Vec<&str> = element
+        .blocs
+        .iter()
+        .filter(|b| b.texte.contains("**"))
+        .flat_map(|b| MARKDOWN_BRUT.find_iter(&b.texte).map(|m| m.as_str()))
+        .collect();
+    if let Some(premier) = brut.first() {
+        constats.ajouter(
+            Some(tid),
+            "markdown-non-rendu",
+            Severite::Avertissement,
+            format!(
+                "{} passage(s) en gras Markdown (`**…**`) écrits dans un bloc HTML : kramdown ne les rend pas, la page montre les astérisques ; le texte est gardé tel quel.",
+                brut.len()
+            ),
+            Some(premier.to_string()),
+        );
     }
 
     let titre = element.titre.clone();
