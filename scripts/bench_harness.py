@@ -114,6 +114,10 @@ def main():
     ap.add_argument("--reps-large", type=int, default=None,
                     help="repetitions for corpora above 100 MB (default: --reps)")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--fresh-out", action="store_true",
+                    help="every run writes into a new folder; all are removed at the end "
+                         "(by default a program's previous output is removed just before it runs, "
+                         "so its output reuses the memory just freed)")
     ap.add_argument("--sizes", default=None, help="comma-separated corpus sizes in MB (default 100,300)")
     a = ap.parse_args()
     sizes = [100] if a.quick else [int(s) for s in (a.sizes or "100,300").split(",")]
@@ -145,7 +149,7 @@ def main():
             cpath = corpora[s][0]
             order = names[rep % len(names):] + names[: rep % len(names)]
             for name in order:
-                out = os.path.join(BENCH, "out", f"{name}-{s}")
+                out = os.path.join(BENCH, "out", f"{name}-{s}" + (f"-{rep}" if a.fresh_out else ""))
                 shutil.rmtree(out, ignore_errors=True)
                 os.makedirs(os.path.dirname(out), exist_ok=True)
                 cmd, env = progs[name](cpath, out)
@@ -174,6 +178,12 @@ def main():
                         pass
                 if rep == 0 and name.startswith("build_j"):
                     counts.setdefault(s, {})[name] = parquet_rows(out, COUNTED)
+
+    if a.fresh_out:
+        for s in sizes:
+            for name in names:
+                for rep in range(reps):
+                    shutil.rmtree(os.path.join(BENCH, "out", f"{name}-{s}-{rep}"), ignore_errors=True)
 
     # Summary.
     summary = {}
@@ -212,7 +222,8 @@ def main():
     # Table.
     lines = []
     lines.append(f"temoignages bench — {platform.node()}, {ncores} cores, {reps} repetition(s) (corpora > 100 MB: {reps_large}), medians; "
-                 f"jobs via {'--jobs' if jobs_flag else 'RAYON_NUM_THREADS (no --jobs flag yet)'}")
+                 f"jobs via {'--jobs' if jobs_flag else 'RAYON_NUM_THREADS (no --jobs flag yet)'}; "
+                 f"{'every run writes into a new folder' if a.fresh_out else 'each output replaces the same program’s last one'}")
     for s in sizes:
         row = summary[s]
         lines.append("")
@@ -250,7 +261,7 @@ def main():
     os.makedirs(BENCH, exist_ok=True)
     with open(os.path.join(BENCH, "results.json"), "w") as f:
         json.dump({"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(), "cores": ncores,
-                   "reps": reps, "reps_large": reps_large, "jobs_flag": jobs_flag, "summary": summary, "rss_ratios": flat,
+                   "reps": reps, "reps_large": reps_large, "fresh_out": a.fresh_out, "jobs_flag": jobs_flag, "summary": summary, "rss_ratios": flat,
                    "counts": counts, "rss_floor_bytes": floor, "runs": results, "table": text}, f, indent=1, default=str)
     print(f"\nraw results: {os.path.relpath(os.path.join(BENCH, 'results.json'), ROOT)}", file=sys.stderr)
 
