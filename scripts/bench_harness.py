@@ -11,6 +11,7 @@ does not share the machine with the writeback of the program before it.
 """
 
 import argparse
+import atexit
 import json
 import os
 import platform
@@ -140,6 +141,20 @@ def main():
         subprocess.run(["cat"] + [os.path.join(corpora[s][0], f) for f in os.listdir(corpora[s][0])[:1]],
                        stdout=subprocess.DEVNULL)
     floor = run(["true"], None, os.path.join(logs, "floor"))["rss_bytes"]
+    if a.fresh_out:
+        # Removed at the end, or when the run stops early: the folders and
+        # the lock file the build leaves beside each one.
+        def nettoyer():
+            for s in sizes:
+                for name in names:
+                    for rep in range(reps):
+                        base = f"{name}-{s}-{rep}"
+                        shutil.rmtree(os.path.join(BENCH, "out", base), ignore_errors=True)
+                        try:
+                            os.remove(os.path.join(BENCH, "out", f".{base}.lock"))
+                        except FileNotFoundError:
+                            pass
+        atexit.register(nettoyer)
     step = 0
     total = len(names) * sum(reps if s <= 100 else reps_large for s in sizes)
     for rep in range(reps):
@@ -178,12 +193,6 @@ def main():
                         pass
                 if rep == 0 and name.startswith("build_j"):
                     counts.setdefault(s, {})[name] = parquet_rows(out, COUNTED)
-
-    if a.fresh_out:
-        for s in sizes:
-            for name in names:
-                for rep in range(reps):
-                    shutil.rmtree(os.path.join(BENCH, "out", f"{name}-{s}-{rep}"), ignore_errors=True)
 
     # Summary.
     summary = {}

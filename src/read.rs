@@ -158,6 +158,16 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
     }
     entrees.sort();
     entrees.dedup_by(|a, b| a.chemin == b.chemin);
+    // Inputs that overlap name a file once; a file also named on its own is read.
+    if !sans_entete.is_empty() {
+        let reel = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let lus: HashSet<PathBuf> = entrees.iter().filter(|e| e.url.is_none()).map(|e| reel(&e.chemin)).collect();
+        let mut vus = HashSet::new();
+        sans_entete.retain(|p| {
+            let r = reel(Path::new(p));
+            !lus.contains(&r) && vus.insert(r)
+        });
+    }
     Trouvees { entrees, erreurs, sans_entete }
 }
 
@@ -177,6 +187,10 @@ pub fn a_une_entete(chemin: &Path) -> bool {
 /// [`a_une_entete`] on the first bytes of the file; `tronque` when the file
 /// goes on after them.
 fn entete_en_tete(debut: &[u8], tronque: bool) -> bool {
+    // UTF-16 (its byte order mark): the reader decodes it, and says what it finds.
+    if debut.starts_with(b"\xFF\xFE") || debut.starts_with(b"\xFE\xFF") {
+        return true;
+    }
     let debut = debut.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(debut);
     let Some(reste) = debut.strip_prefix(b"---") else { return false };
     match reste.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\x0B' | b'\x0C')) {
@@ -594,6 +608,7 @@ mod tests {
         for oui in [&b"---\ntitle: x\n---\n"[..], b"---\r\n", b"--- \t\n", b"\xEF\xBB\xBF---\n"] {
             assert!(entete_en_tete(oui, false), "{:?}", String::from_utf8_lossy(oui));
         }
+        assert!(entete_en_tete(b"\xFF\xFE-\0-\0-\0", false), "UTF-16: left to the reader");
         for non in [&b"# SOURCE\n---\n"[..], b"----\n", b"---title\n", b"\n---\n", b"---", b"--- ", b""] {
             assert!(!entete_en_tete(non, false), "{:?}", String::from_utf8_lossy(non));
         }

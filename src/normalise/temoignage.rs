@@ -103,9 +103,11 @@ pub(crate) fn est_attribution(texte: &str) -> bool {
 /// answer (the pages quote every answer); quotes inside are kept, but for
 /// those where one quoted line ends and the next begins: an answer quoted
 /// paragraph by paragraph or item by item (`*"… suivants :"*` then
-/// `* *"Une application…"*`) loses them all. A line's closing quote goes
-/// only when it has no opening one on that line, so `il dit "oui"` keeps its
-/// quotes.
+/// `* *"Une application…"*`) loses them all. Such a pair goes only when the
+/// quote ending the line closes the answer's quotation, counted from the
+/// start of the answer (straight quotes pair in turn, curly and French ones
+/// nest), so `il dit "oui"` at the end of a line, or a quotation running over
+/// two lines, keeps its quotes.
 fn sans_guillemets(lignes: &mut [&str]) {
     const OUVRANTS: &[char] = &['"', '“', '«'];
     const FERMANTS: &[char] = &['"', '”', '»'];
@@ -123,21 +125,42 @@ fn sans_guillemets(lignes: &mut [&str]) {
         '«' => '»',
         c => c,
     };
-    let ferme_une_ligne_precedente = |l: &str| {
-        let (o, f) = (l.matches(ouvrant).count(), l.matches(fermant).count());
-        if ouvrant == fermant {
-            o % 2 == 1
-        } else {
-            f > o
+    // Quotations open, the answer's own one included (its opening quote was
+    // on the first line).
+    let mut ouvertes: usize = 1;
+    for i in 0..n {
+        for c in lignes[i].chars() {
+            if ouvrant == fermant && c == ouvrant {
+                ouvertes = usize::from(ouvertes == 0);
+            } else if c == ouvrant {
+                ouvertes += 1;
+            } else if c == fermant {
+                ouvertes = ouvertes.saturating_sub(1);
+            }
         }
-    };
-    for i in 0..n - 1 {
         let fin = lignes[i].trim_end();
-        if fin.ends_with(fermant) && ferme_une_ligne_precedente(fin) && lignes[i + 1].starts_with(ouvrant) {
+        if i + 1 < n && ouvertes == 0 && fin.ends_with(fermant) && lignes[i + 1].starts_with(ouvrant) {
             lignes[i] = fin[..fin.len() - fermant.len_utf8()].trim_end();
             lignes[i + 1] = lignes[i + 1][ouvrant.len_utf8()..].trim_start();
+            ouvertes = 1;
         }
     }
+}
+
+/// The Markdown bold passages (`**…**`) left in a text. The pattern needs
+/// "**": most texts are ruled out without it. As in Markdown, bold does not
+/// start or end inside a word: `2**10 + 3**2` is not bold. Code is not told
+/// apart (the blocks do not say it).
+fn gras_markdown(texte: &str) -> Vec<&str> {
+    if !texte.contains("**") {
+        return Vec::new();
+    }
+    let hors_mot = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
+    MARKDOWN_BRUT
+        .find_iter(texte)
+        .filter(|m| hors_mot(texte[..m.start()].chars().next_back()) && hors_mot(texte[m.end()..].chars().next()))
+        .map(|m| m.as_str())
+        .collect()
 }
 
 /// Extracts one testimonial and its rows into `ex`.
@@ -175,13 +198,7 @@ pub(crate) fn normaliser_element(
         }
     }
 
-    // The pattern needs "**": most blocks are ruled out without it.
-    let brut: Vec<&str> = element
-        .blocs
-        .iter()
-        .filter(|b| b.texte.contains("**"))
-        .flat_map(|b| MARKDOWN_BRUT.find_iter(&b.texte).map(|m| m.as_str()))
-        .collect();
+    let brut: Vec<&str> = element.blocs.iter().flat_map(|b| gras_markdown(&b.texte)).collect();
     if let Some(premier) = brut.first() {
         constats.ajouter(
             Some(tid),
@@ -509,6 +526,15 @@ mod tests {
     }
 
     #[test]
+    fn markdown_bold_left_in_text() {
+        assert_eq!(gras_markdown("**Une solution flexible** et rapide"), ["**Une solution flexible**"]);
+        assert_eq!(gras_markdown("***L'élasticité :** une prise*"), ["**L'élasticité :**"]);
+        assert!(gras_markdown("x = 2**10 + 3**2 et n**2 en 2**n").is_empty());
+        assert!(gras_markdown("** pas du gras ** ni *ceci*").is_empty());
+        assert_eq!(gras_markdown("2**3 puis **gras**"), ["**gras**"]);
+    }
+
+    #[test]
     fn quotes_stripped_only_in_pairs() {
         let mut l = vec!["\"Un", "deux.\""];
         sans_guillemets(&mut l);
@@ -516,16 +542,34 @@ mod tests {
         let mut l = vec!["\"Un", "deux."];
         sans_guillemets(&mut l);
         assert_eq!(l[0], "\"Un");
-        // Quoted item by item: every pair goes, inner quotes stay.
-        let mut l = vec!["\"a :\"", "\"b dit \"oui\".\"", "\"c « d ».\""];
-        sans_guillemets(&mut l);
-        assert_eq!(l, vec!["a :", "b dit \"oui\".", "c « d »."]);
-        let mut l = vec!["« a »", "« b »"];
-        sans_guillemets(&mut l);
-        assert_eq!(l, vec!["a", "b"]);
-        // One quotation over several lines, a quoted word ending a line.
-        let mut l = vec!["\"Un", "il dit \"oui\"", "\"deux\" mots.\""];
-        sans_guillemets(&mut l);
-        assert_eq!(l, vec!["Un", "il dit \"oui\"", "\"deux\" mots."]);
+        let cas: &[(&str, &[&str], &[&str])] = &[
+            (
+                "quoted item by item: every pair goes, inner quotes stay",
+                &["\"a :\"", "\"b dit \"oui\".\"", "\"c « d ».\""],
+                &["a :", "b dit \"oui\".", "c « d »."],
+            ),
+            ("French quotes", &["« a »", "« b »"], &["a", "b"]),
+            (
+                "one quotation over several lines, a quoted word ending a line",
+                &["\"Un", "il dit \"oui\"", "\"deux\" mots.\""],
+                &["Un", "il dit \"oui\"", "\"deux\" mots."],
+            ),
+            (
+                "a quotation inside the answer running over two lines",
+                &["\"Il a dit : \"nous", "irons au cloud\"", "\"Cloud\" est le mot.\""],
+                &["Il a dit : \"nous", "irons au cloud\"", "\"Cloud\" est le mot."],
+            ),
+            (
+                "the same with curly quotes",
+                &["“Il a dit : “nous", "irons au cloud”", "“Cloud” est le mot.”"],
+                &["Il a dit : “nous", "irons au cloud”", "“Cloud” est le mot."],
+            ),
+            ("nested French quotes, item by item", &["« a « b » »", "« c »"], &["a « b »", "c"]),
+        ];
+        for (quoi, avant, apres) in cas {
+            let mut l = avant.to_vec();
+            sans_guillemets(&mut l);
+            assert_eq!(&l, apres, "{quoi}");
+        }
     }
 }

@@ -139,15 +139,17 @@ pub struct Split<'a> {
 }
 
 /// Splits `---\n…\n---\n` off the start of a page. Without an opening fence on
-/// the first line, or without a closing one, the whole text is the body.
+/// the first line, or without a closing one, the whole text is the body. As
+/// for Jekyll, blanks may follow either fence.
 pub fn split(text: &str) -> Split<'_> {
     let none = Split { yaml: None, body: text, body_line: 1 };
     let Some(rest) = text.strip_prefix("---") else { return none };
+    let rest = rest.trim_start_matches([' ', '\t']);
     let Some(rest) = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')) else { return none };
     let start = text.len() - rest.len();
     let mut pos = start;
     for (line, l) in (2..).zip(rest.split_inclusive('\n')) {
-        let bare = l.trim_end_matches(['\n', '\r']);
+        let bare = l.trim_end_matches(['\n', '\r', ' ', '\t']);
         if bare == "---" || bare == "..." {
             let yaml = &text[start..pos];
             let body = &text[pos + l.len()..];
@@ -344,6 +346,10 @@ mod tests {
         assert_eq!(split("no front").yaml, None);
         assert_eq!(split("---\nunclosed").yaml, None);
         assert_eq!(split("---\r\na: 1\r\n---\r\nb").body, "b");
+        // Blanks after either fence, as Jekyll allows.
+        let s = split("--- \t\ntitle: x\n---  \nb");
+        assert_eq!((s.yaml, s.body), (Some("title: x\n"), "b"));
+        assert_eq!(split("---x\na: 1\n---\n").yaml, None);
     }
 
     #[test]
