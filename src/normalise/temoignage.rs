@@ -128,13 +128,19 @@ fn sans_guillemets(lignes: &mut [&str]) {
     // Quotations open, the answer's own one included (its opening quote was
     // on the first line).
     let mut ouvertes: usize = 1;
+    // Both quotes of a style start with the same byte ('"', 0xE2, 0xC2):
+    // the lines are scanned for it, not decoded.
+    let (mut o, mut f) = ([0; 4], [0; 4]);
+    let (o, f) = (ouvrant.encode_utf8(&mut o).as_bytes(), fermant.encode_utf8(&mut f).as_bytes());
     for i in 0..n {
-        for c in lignes[i].chars() {
-            if ouvrant == fermant && c == ouvrant {
+        let octets = lignes[i].as_bytes();
+        for p in memchr::memchr_iter(o[0], octets) {
+            let reste = &octets[p..];
+            if o == f && reste.starts_with(o) {
                 ouvertes = usize::from(ouvertes == 0);
-            } else if c == ouvrant {
+            } else if reste.starts_with(o) {
                 ouvertes += 1;
-            } else if c == fermant {
+            } else if reste.starts_with(f) {
                 ouvertes = ouvertes.saturating_sub(1);
             }
         }
