@@ -461,7 +461,11 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
         }
     });
     let markdown = format_http == Some(Format::Markdown) || matches!(entree.extension().as_str(), "md" | "markdown");
+    // UTF-16 (said by its byte order mark) has a zero byte in every ASCII
+    // character: the null check looks at what was decoded instead.
+    let mut utf16 = false;
     let texte = if let Some((enc, n)) = Encoding::for_bom(octets) {
+        utf16 = enc != UTF_8;
         let (t, erreurs) = enc.decode_without_bom_handling(&octets[n..]);
         if erreurs {
             constats.push((
@@ -542,6 +546,18 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
     let mut texte = texte;
     if octets.is_empty() {
         constats.push(("page-vide", Severite::Erreur, format!("{} : le fichier est vide (0 octet)", entree.relatif)));
+    } else if utf16 {
+        if let Some(pos) = texte.chars().position(|c| c == '\0') {
+            let n = texte.chars().filter(|&c| c == '\0').count();
+            constats.push((
+                "octets-nuls",
+                Severite::Erreur,
+                format!(
+                    "{} : {n} caractère(s) nul(s) (U+0000), le premier au caractère {pos} ; ce n'est pas du texte",
+                    entree.relatif
+                ),
+            ));
+        }
     } else if let Some(pos) = memchr::memchr(0, octets) {
         let n = octets.iter().filter(|&&b| b == 0).count();
         constats.push((
@@ -649,6 +665,27 @@ mod tests {
         let d = decoder(&e("a.md"), &lu(&[b"\xC3\xA9t\xC3\xA9".as_slice(), b"\xFFc"].concat()));
         assert_eq!(d.constats[0].0, "encodage-invalide");
         assert!(d.texte.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn decoding_utf16_with_bom() {
+        let texte = "---\ntitle: Été\n---\n<p>Cloud</p>";
+        let le: Vec<u8> = texte.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = texte.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for octets in [[&b"\xFF\xFE"[..], &le].concat(), [&b"\xFE\xFF"[..], &be].concat()] {
+            let d = decoder(&e("a.md"), &lu(&octets));
+            assert_eq!(d.texte, texte);
+            assert!(d.constats.is_empty(), "{:?}", d.constats);
+        }
+        // A null character in UTF-16 is still reported, counted in characters.
+        let nul: Vec<u8> = "a\0b\0".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let d = decoder(&e("a.md"), &lu(&[&b"\xFF\xFE"[..], &nul].concat()));
+        assert_eq!(d.constats[0].0, "octets-nuls");
+        assert!(
+            d.constats[0].2.contains("2 caractère(s) nul(s) (U+0000), le premier au caractère 1"),
+            "{}",
+            d.constats[0].2
+        );
     }
 
     #[test]

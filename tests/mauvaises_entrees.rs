@@ -20,6 +20,12 @@ fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
     wd.write("p/coupee.html", "<html><body><div class=\"accordion-item\"><button class=\"accordion-title\" aria-con");
     wd.write("p/yaml.md", "---\ntitle: [pas fermé\ndate: 2024-01-01\n---\nCorps lisible.\n");
     wd.write("p/nul.md", "---\ntitle: Nul\n---\nUn texte\0avec un octet nul.\n");
+    // The seed saved as UTF-16 (little-endian, with its byte order mark): decoded, not "null bytes".
+    let seed = std::fs::read_to_string(wd.path("p/2024-07-03-cloud-temoignages.md")).unwrap();
+    wd.write(
+        "p/utf16.md",
+        [&b"\xFF\xFE"[..], &seed.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()].concat(),
+    );
     let enorme = std::fs::File::create(wd.path("p/enorme.html")).unwrap();
     enorme.set_len(100 * 1024 * 1024).unwrap(); // 100 MB, sparse: never read
     wd.write(
@@ -87,6 +93,9 @@ fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
     let t = wd.csv("ds/csv/temoignages.csv");
     assert_eq!(t.iter().filter(|r| r["document"] == "2024-07-03-cloud-temoignages").count(), 10);
     assert!(t.iter().all(|r| r["identifiant"].len() < 200), "no huge identifier");
+    assert_eq!(t.iter().filter(|r| r["document"] == "utf16").count(), 10, "the UTF-16 copy is read");
+    let utf16 = par_doc.get("utf16").cloned().unwrap_or_default();
+    assert!(!utf16.iter().any(|c| c == "octets-nuls" || c.starts_with("encodage")), "{utf16:?}");
     assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
 }
 
