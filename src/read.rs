@@ -173,7 +173,8 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
 
 /// Whether a Markdown file opens with a front matter fence: Jekyll's test
 /// (`---`, then only blanks up to the end of the first line), a UTF-8 byte
-/// order mark before it allowed. Jekyll renders such a file as a page and
+/// order mark before it allowed; a UTF-16 file (byte order mark) is tested
+/// on its decoded start. Jekyll renders such a file as a page and
 /// copies any other one as it is. A file that cannot be read, or an empty
 /// one, counts as a page: reading it reports the problem.
 pub fn a_une_entete(chemin: &Path) -> bool {
@@ -187,9 +188,10 @@ pub fn a_une_entete(chemin: &Path) -> bool {
 /// [`a_une_entete`] on the first bytes of the file; `tronque` when the file
 /// goes on after them.
 fn entete_en_tete(debut: &[u8], tronque: bool) -> bool {
-    // UTF-16 (its byte order mark): the reader decodes it, and says what it finds.
-    if debut.starts_with(b"\xFF\xFE") || debut.starts_with(b"\xFE\xFF") {
-        return true;
+    // UTF-16 (its byte order mark): the same test on the decoded start.
+    if let Some((enc, n)) = Encoding::for_bom(debut).filter(|(enc, _)| *enc != UTF_8) {
+        let (texte, _) = enc.decode_without_bom_handling(&debut[n..]);
+        return entete_en_tete(texte.as_bytes(), tronque);
     }
     let debut = debut.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(debut);
     let Some(reste) = debut.strip_prefix(b"---") else { return false };
@@ -624,7 +626,15 @@ mod tests {
         for oui in [&b"---\ntitle: x\n---\n"[..], b"---\r\n", b"--- \t\n", b"\xEF\xBB\xBF---\n"] {
             assert!(entete_en_tete(oui, false), "{:?}", String::from_utf8_lossy(oui));
         }
-        assert!(entete_en_tete(b"\xFF\xFE-\0-\0-\0", false), "UTF-16: left to the reader");
+        let utf16 = |t: &str, le: bool| -> Vec<u8> {
+            let mut v = if le { b"\xFF\xFE".to_vec() } else { b"\xFE\xFF".to_vec() };
+            v.extend(t.encode_utf16().flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }));
+            v
+        };
+        for le in [true, false] {
+            assert!(entete_en_tete(&utf16("---\ntitle: x\n---\n", le), false), "UTF-16, decoded");
+            assert!(!entete_en_tete(&utf16("# Notes\n", le), false), "UTF-16 without front matter");
+        }
         for non in [&b"# SOURCE\n---\n"[..], b"----\n", b"---title\n", b"\n---\n", b"---", b"--- ", b""] {
             assert!(!entete_en_tete(non, false), "{:?}", String::from_utf8_lossy(non));
         }
