@@ -172,10 +172,10 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
 }
 
 /// Whether a Markdown file opens with a front matter fence: Jekyll's test
-/// (`---`, then only blanks up to the end of the first line), a UTF-8 byte
-/// order mark before it allowed; a UTF-16 file (byte order mark) is tested
-/// on its decoded start. Jekyll renders such a file as a page and
-/// copies any other one as it is. A file that cannot be read, or an empty
+/// (`---`, then only blanks up to the end of the first line). Jekyll renders
+/// such a file as a page and copies any other one as it is. One departure:
+/// a byte order mark is allowed before the fence (Jekyll tests the raw
+/// bytes), UTF-8 or UTF-16, whose start is then decoded for the test. A file that cannot be read, or an empty
 /// one, counts as a page: reading it reports the problem.
 pub fn a_une_entete(chemin: &Path) -> bool {
     use std::io::Read;
@@ -188,12 +188,20 @@ pub fn a_une_entete(chemin: &Path) -> bool {
 /// [`a_une_entete`] on the first bytes of the file; `tronque` when the file
 /// goes on after them.
 fn entete_en_tete(debut: &[u8], tronque: bool) -> bool {
-    // UTF-16 (its byte order mark): the same test on the decoded start.
-    if let Some((enc, n)) = Encoding::for_bom(debut).filter(|(enc, _)| *enc != UTF_8) {
-        let (texte, _) = enc.decode_without_bom_handling(&debut[n..]);
-        return entete_en_tete(texte.as_bytes(), tronque);
+    // One byte order mark, as the reader strips one: UTF-8, or UTF-16 whose
+    // start is decoded for the test.
+    match Encoding::for_bom(debut) {
+        Some((enc, n)) if enc != UTF_8 => {
+            let (texte, _) = enc.decode_without_bom_handling(&debut[n..]);
+            cloture(texte.as_bytes(), tronque)
+        }
+        Some((_, n)) => cloture(&debut[n..], tronque),
+        None => cloture(debut, tronque),
     }
-    let debut = debut.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(debut);
+}
+
+/// Whether `debut`, after its byte order mark, opens with a fence line.
+fn cloture(debut: &[u8], tronque: bool) -> bool {
     let Some(reste) = debut.strip_prefix(b"---") else { return false };
     match reste.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\x0B' | b'\x0C')) {
         Some(i) => reste[i] == b'\n',
@@ -634,7 +642,13 @@ mod tests {
         for le in [true, false] {
             assert!(entete_en_tete(&utf16("---\ntitle: x\n---\n", le), false), "UTF-16, decoded");
             assert!(!entete_en_tete(&utf16("# Notes\n", le), false), "UTF-16 without front matter");
+            // Two byte order marks: the reader strips one, so the second hides the fence.
+            assert!(!entete_en_tete(&utf16("\u{feff}---\n", le), false), "UTF-16, two marks");
+            // Blanks up to the end of the 256 bytes read: the line may go on.
+            let long = utf16(&format!("---{}", " ".repeat(200)), le);
+            assert!(entete_en_tete(&long[..256], true) && !entete_en_tete(&long[..256], false));
         }
+        assert!(!entete_en_tete(b"\xEF\xBB\xBF\xEF\xBB\xBF---\n", false), "UTF-8, two marks");
         for non in [&b"# SOURCE\n---\n"[..], b"----\n", b"---title\n", b"\n---\n", b"---", b"--- ", b""] {
             assert!(!entete_en_tete(non, false), "{:?}", String::from_utf8_lossy(non));
         }
