@@ -8,7 +8,7 @@
 use crate::model::Severite;
 use crate::normalise::texte::plier_identifiant;
 use crate::parse::Format;
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use regex::bytes::Regex as RegexOctets;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -444,14 +444,21 @@ fn charset_declare(octets: &[u8], type_contenu: Option<&str>) -> Option<String> 
     let tete = &octets[..octets.len().min(8192)];
     let c = META_CHARSET.captures(tete)?;
     let m = c.get(1).or_else(|| c.get(2))?;
-    Some(String::from_utf8_lossy(m.as_bytes()).into_owned())
+    let declare = String::from_utf8_lossy(m.as_bytes()).into_owned();
+    // As browsers do (HTML's prescan): a `<meta>` read as ASCII cannot be
+    // UTF-16, which means UTF-8 there; x-user-defined means windows-1252.
+    Some(match Encoding::for_label(declare.trim().as_bytes()) {
+        Some(e) if e == UTF_16LE || e == UTF_16BE => UTF_8.name().to_string(),
+        Some(e) if e == encoding_rs::X_USER_DEFINED => WINDOWS_1252.name().to_string(),
+        _ => declare,
+    })
 }
 
 /// Bytes → text, the way a browser would, with findings:
 /// 1. a BOM wins (UTF-8, UTF-16);
 /// 2. else the declared charset (HTTP header, `<meta charset>`) of an HTML
-///    page, decoded by encoding_rs (`iso-8859-1` is windows-1252, as in
-///    browsers). A page declared windows-1252 whose bytes are valid UTF-8
+///    page, decoded by encoding_rs (`iso-8859-1` is windows-1252, and UTF-16
+///    in a `<meta>` is UTF-8, as in browsers). A page declared windows-1252 whose bytes are valid UTF-8
 ///    with non-ASCII characters was re-saved as UTF-8 with its old `<meta>`:
 ///    it is read as UTF-8 and the contradiction reported;
 /// 3. else UTF-8; bytes that are not UTF-8 at all (no multi-byte sequence
@@ -471,8 +478,9 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
         }
     });
     let markdown = format_http == Some(Format::Markdown) || matches!(entree.extension().as_str(), "md" | "markdown");
-    // UTF-16 (said by its byte order mark) has a zero byte in every ASCII
-    // character: the null check looks at what was decoded instead.
+    // UTF-16 (said by its byte order mark or the HTTP header) has a zero
+    // byte in every ASCII character: the null check looks at what was
+    // decoded instead.
     let mut utf16 = false;
     let texte = if let Some((enc, n)) = Encoding::for_bom(octets) {
         utf16 = enc != UTF_8;
@@ -506,6 +514,8 @@ pub fn decoder(entree: &Entree, lu: &Lu) -> Decodage {
             // page was re-saved as UTF-8 (the replacement-free UTF-8 decode
             // of non-ASCII bytes is not a coincidence in practice).
             Some(enc) if enc != UTF_8 && (octets.is_ascii() || simdutf8::basic::from_utf8(octets).is_err()) => {
+                // UTF-16 said by the HTTP header, without a byte order mark.
+                utf16 = enc == UTF_16LE || enc == UTF_16BE;
                 let (t, _, erreurs) = enc.decode(octets);
                 if erreurs {
                     constats.push((
@@ -710,6 +720,23 @@ mod tests {
             "{}",
             d.constats[0].2
         );
+    }
+
+    #[test]
+    fn decoding_declared_utf16() {
+        // In a `<meta>`, UTF-16 means UTF-8, as in browsers.
+        let d = decoder(&e("p.html"), &lu("<html><meta charset=\"utf-16\"><p>Été</p>".as_bytes()));
+        assert!(d.texte.ends_with("<p>Été</p>"), "{}", d.texte);
+        assert!(d.constats.is_empty(), "{:?}", d.constats);
+        // Said by the HTTP header, without a byte order mark: decoded, no "null bytes".
+        let texte = "<html><p>Été</p>";
+        let l = Lu {
+            octets: texte.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            type_contenu: Some("text/html; charset=utf-16le".into()),
+        };
+        let d = decoder(&e("p"), &l);
+        assert_eq!(d.texte, texte);
+        assert!(d.constats.is_empty(), "{:?}", d.constats);
     }
 
     #[test]
