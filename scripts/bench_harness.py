@@ -45,6 +45,18 @@ def corpus(size):
     return path, len(files), sum(os.path.getsize(f) for f in files)
 
 
+def cpu_model():
+    """The processor's name (/proc/cpuinfo): ratios against the peer move from one host to another."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def run(cmd, env=None, log=None):
     """Runs one whole process; returns wall seconds, peak RSS (bytes), exit code, stdout."""
     with open(log + ".out", "wb") as out, open(log + ".err", "wb") as err:
@@ -230,7 +242,8 @@ def main():
 
     # Table.
     lines = []
-    lines.append(f"temoignages bench — {platform.node()}, {ncores} cores, {reps} repetition(s) (corpora > 100 MB: {reps_large}), medians; "
+    lines.append(f"temoignages bench — {platform.node()}, {cpu_model()}, {ncores} cores, Python {platform.python_version()}, "
+                 f"{reps} repetition(s) (corpora > 100 MB: {reps_large}), medians; "
                  f"jobs via {'--jobs' if jobs_flag else 'RAYON_NUM_THREADS (no --jobs flag yet)'}; "
                  f"{'every run writes into a new folder' if a.fresh_out else 'each output replaces the same program’s last one'}")
     for s in sizes:
@@ -269,7 +282,8 @@ def main():
     print(text)
     os.makedirs(BENCH, exist_ok=True)
     with open(os.path.join(BENCH, "results.json"), "w") as f:
-        json.dump({"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(), "cores": ncores,
+        json.dump({"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(), "cpu": cpu_model(),
+                   "python": platform.python_version(), "cores": ncores,
                    "reps": reps, "reps_large": reps_large, "fresh_out": a.fresh_out, "jobs_flag": jobs_flag, "summary": summary, "rss_ratios": flat,
                    "counts": counts, "rss_floor_bytes": floor, "runs": results, "table": text}, f, indent=1, default=str)
     print(f"\nraw results: {os.path.relpath(os.path.join(BENCH, 'results.json'), ROOT)}", file=sys.stderr)
