@@ -29,6 +29,10 @@ const LOT_PARQUET: usize = 4096;
 const LIGNES_PAR_GROUPE: usize = 8 * 1024;
 const OCTETS_PAR_GROUPE: usize = 16 * 1024 * 1024;
 
+/// Rendered text at least this long goes to its file without the copy
+/// into the file's buffer.
+const DIRECT: usize = 32 * 1024;
+
 fn creer(dir: &Path, relatif: &str) -> Result<Sortie> {
     let path = dir.join(relatif);
     if let Some(parent) = path.parent() {
@@ -220,7 +224,14 @@ impl Exporteur {
     /// `fil` is the number of the thread that made the rows.
     pub fn ajouter_rendu(&mut self, ex: &Extraction, rows: [Vec<Row>; 8], rendu: &Rendu, fil: usize) -> Result<()> {
         self.json.write_all(if self.documents == 0 { b"\n" } else { b",\n" })?;
-        self.json.write_all(&rendu.json)?;
+        if rendu.json.len() >= DIRECT {
+            // A page's JSON is tens of kilobytes: hashed and written from
+            // where it was rendered, not copied into the buffer first.
+            self.json.flush()?;
+            self.json.get_mut().write_all(&rendu.json)?;
+        } else {
+            self.json.write_all(&rendu.json)?;
+        }
         for ((t, rows), csv) in self.tables.iter_mut().zip(rows).zip(&rendu.csv) {
             t.csv.ecrire_encodes(csv)?;
             if rows.is_empty() {

@@ -69,7 +69,13 @@ impl Synthese {
                 self.sans_fournisseur += 1;
             }
             for f in &t.fournisseurs_cloud {
-                *self.fournisseurs.entry(f.clone()).or_default() += 1;
+                // Looked up before inserting: the name is copied only once per provider.
+                match self.fournisseurs.get_mut(f.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.fournisseurs.insert(f.clone(), 1);
+                    }
+                }
             }
             self.sans_organisation += u64::from(t.organisation.is_none());
             self.sans_ministere += u64::from(t.ministere.is_none());

@@ -72,7 +72,24 @@ pub struct Registre {
     cles: Vec<Cle>,
     /// Folded key text → index into `cles`.
     exactes: HashMap<String, usize>,
+    /// Attribution lines already resolved, and how: a corpus names the same
+    /// organisations again and again, and resolving one costs a tokenising,
+    /// a few joins and, when nothing matches exactly, edit distances to
+    /// every name. Bounded, so that memory stays flat on any corpus.
+    deja_resolues: std::sync::Mutex<HashMap<String, Memoire>>,
 }
+
+/// A resolution kept by [`Registre::resoudre`], by organisation index.
+#[derive(Clone)]
+enum Memoire {
+    Trouvee(usize),
+    Corrigee(usize, String),
+    Inconnue,
+}
+
+/// At most this many attribution lines are remembered (a few hundred
+/// kilobytes); past it, new lines are resolved each time.
+const MEMOIRE_MAX: usize = 4096;
 
 impl Registre {
     /// Parses and checks the registry CSV. Errors name the line.
@@ -186,7 +203,7 @@ impl Registre {
             }
         }
 
-        Ok(Registre { organisations, cles, exactes })
+        Ok(Registre { organisations, cles, exactes, deja_resolues: Default::default() })
     }
 
     /// Every organisation, in file order.
@@ -201,9 +218,34 @@ impl Registre {
 
     /// Resolves an attribution line such as "Témoignage de la direction de l'information légale et administrative", "Témoignage du ministère des Armées", "Témoignage de l’Institut nationale du cancer", "Témoignage du GIE SESAM-Vitale, un groupement expert des systèmes d’information…", "Témoignage de l’Agence Numérique en Santé".
     pub fn resoudre(&self, attribution: &str) -> Resolution<'_> {
+        // A poisoned lock only means another thread panicked: the map is
+        // still whole (entries are inserted in one call).
+        let deja = |m: &Memoire| match m {
+            Memoire::Trouvee(i) => Resolution::Trouvee(&self.organisations[*i]),
+            Memoire::Corrigee(i, ecrit) => {
+                Resolution::Corrigee { organisation: &self.organisations[*i], ecrit: ecrit.clone() }
+            }
+            Memoire::Inconnue => Resolution::Inconnue,
+        };
+        if let Some(m) = self.deja_resolues.lock().unwrap_or_else(|e| e.into_inner()).get(attribution) {
+            return deja(m);
+        }
         let morceaux = decouper(attribution);
         let debut = debut_du_nom(&morceaux);
-        self.resoudre_morceaux(attribution, &morceaux[debut..])
+        let r = self.resoudre_morceaux(attribution, &morceaux[debut..]);
+        let index = |o: &Organisation| {
+            self.organisations.iter().position(|x| std::ptr::eq(x, o)).expect("an organisation of the registry")
+        };
+        let m = match &r {
+            Resolution::Trouvee(o) => Memoire::Trouvee(index(o)),
+            Resolution::Corrigee { organisation, ecrit } => Memoire::Corrigee(index(organisation), ecrit.clone()),
+            Resolution::Inconnue => Memoire::Inconnue,
+        };
+        let mut memoire = self.deja_resolues.lock().unwrap_or_else(|e| e.into_inner());
+        if memoire.len() < MEMOIRE_MAX {
+            memoire.insert(attribution.to_string(), m);
+        }
+        r
     }
 
     /// Resolves a name or sigle found anywhere (e.g. "DINUM", "l'IGN").
@@ -881,6 +923,30 @@ mod tests {
             r.resoudre("Témoignage de la Bibliothèque nationale de France (BnF)"),
             Resolution::Trouvee(o) if o.identifiant == "bnf"
         ));
+    }
+
+    #[test]
+    fn remembered_resolutions_are_the_same() {
+        let r = registre();
+        let lignes = [
+            "Témoignage de la direction de l'information légale et administrative",
+            "Témoignage de l’Institut nationale du cancer",
+            "Témoignage de l’Institut national de la statistique et des études économique (Insee)",
+            "Témoignage de la mairie de Trifouilly-les-Oies",
+            "",
+        ];
+        let premieres: Vec<Resolution<'_>> = lignes.iter().map(|l| r.resoudre(l)).collect();
+        assert_eq!(r.deja_resolues.lock().unwrap().len(), lignes.len());
+        for (l, premiere) in lignes.iter().zip(&premieres) {
+            assert_eq!(&r.resoudre(l), premiere, "{l}");
+        }
+        assert!(matches!(premieres[1], Resolution::Corrigee { .. }));
+        assert_eq!(premieres[3], Resolution::Inconnue);
+        // Bounded: past the limit, lines are resolved without being kept.
+        for i in 0..MEMOIRE_MAX + 10 {
+            assert_eq!(r.resoudre(&format!("Témoignage de l'équipe {i}")), Resolution::Inconnue);
+        }
+        assert_eq!(r.deja_resolues.lock().unwrap().len(), MEMOIRE_MAX);
     }
 
     #[test]
