@@ -115,6 +115,9 @@ type Rebut = Box<dyn FnMut(usize, Vec<Row>) + Send>;
 /// from its rows wherever they are built, so that the writer only appends
 /// bytes.
 pub struct Rendu {
+    /// The page's object in the JSON document, preceded by the `,\n` that
+    /// separates it from the page before (the first page's is written from
+    /// its second byte): one write per page.
     json: Vec<u8>,
     csv: [Vec<u8>; 8],
 }
@@ -130,6 +133,7 @@ impl Rendu {
         // Capped: a page far larger than the rest does not size the next one.
         let tailles = TAILLES.get().map(|n| n.min(1 << 20));
         let mut json = Vec::with_capacity(tailles[8]);
+        json.extend_from_slice(b",\n");
         super::json::ecrire_document(rows, b"    ", &mut json).expect("writing to memory");
         let csv: [Vec<u8>; 8] = std::array::from_fn(|t| {
             let mut csv = Vec::with_capacity(tailles[t]);
@@ -223,14 +227,14 @@ impl Exporteur {
     /// already made from `rows` ([`Rendu::de`], on the extraction threads);
     /// `fil` is the number of the thread that made the rows.
     pub fn ajouter_rendu(&mut self, ex: &Extraction, rows: [Vec<Row>; 8], rendu: &Rendu, fil: usize) -> Result<()> {
-        self.json.write_all(if self.documents == 0 { b"\n" } else { b",\n" })?;
-        if rendu.json.len() >= DIRECT {
+        let json = if self.documents == 0 { &rendu.json[1..] } else { &rendu.json[..] };
+        if json.len() >= DIRECT {
             // A page's JSON is tens of kilobytes: hashed and written from
             // where it was rendered, not copied into the buffer first.
             self.json.flush()?;
-            self.json.get_mut().write_all(&rendu.json)?;
+            self.json.get_mut().write_all(json)?;
         } else {
-            self.json.write_all(&rendu.json)?;
+            self.json.write_all(json)?;
         }
         for ((t, rows), csv) in self.tables.iter_mut().zip(rows).zip(&rendu.csv) {
             t.csv.ecrire_encodes(csv)?;

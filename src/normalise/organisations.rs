@@ -72,10 +72,11 @@ pub struct Registre {
     cles: Vec<Cle>,
     /// Folded key text → index into `cles`.
     exactes: HashMap<String, usize>,
-    /// Attribution lines already resolved, and how: a corpus names the same
-    /// organisations again and again, and resolving one costs a tokenising,
-    /// a few joins and, when nothing matches exactly, edit distances to
-    /// every name. Bounded, so that memory stays flat on any corpus.
+    /// Attribution lines already resolved, and how: the pages of a site
+    /// repeat the same lines ("Témoignage de la DINUM"), and resolving one
+    /// costs a tokenising, a few joins and, when nothing matches exactly,
+    /// edit distances to every name. Bounded in lines and in line length,
+    /// so that memory stays flat on any corpus.
     deja_resolues: std::sync::Mutex<HashMap<String, Memoire>>,
 }
 
@@ -87,9 +88,11 @@ enum Memoire {
     Inconnue,
 }
 
-/// At most this many attribution lines are remembered (a few hundred
-/// kilobytes); past it, new lines are resolved each time.
+/// At most this many attribution lines are remembered, each of at most
+/// `LIGNE_MEMORISEE_MAX` bytes (at most about a megabyte in all); the
+/// others are resolved each time.
 const MEMOIRE_MAX: usize = 4096;
+const LIGNE_MEMORISEE_MAX: usize = 256;
 
 impl Registre {
     /// Parses and checks the registry CSV. Errors name the line.
@@ -242,7 +245,7 @@ impl Registre {
             Resolution::Inconnue => Memoire::Inconnue,
         };
         let mut memoire = self.deja_resolues.lock().unwrap_or_else(|e| e.into_inner());
-        if memoire.len() < MEMOIRE_MAX {
+        if memoire.len() < MEMOIRE_MAX && attribution.len() <= LIGNE_MEMORISEE_MAX {
             memoire.insert(attribution.to_string(), m);
         }
         r
@@ -947,6 +950,12 @@ mod tests {
             assert_eq!(r.resoudre(&format!("Témoignage de l'équipe {i}")), Resolution::Inconnue);
         }
         assert_eq!(r.deja_resolues.lock().unwrap().len(), MEMOIRE_MAX);
+        // A long line (a whole paragraph taken for an attribution) is not kept.
+        let r = registre();
+        let longue = format!("Témoignage de la DINUM, {}", "et ainsi de suite ".repeat(20));
+        assert!(longue.len() > LIGNE_MEMORISEE_MAX);
+        assert_eq!(r.resoudre(&longue), r.resoudre(&longue));
+        assert!(r.deja_resolues.lock().unwrap().is_empty());
     }
 
     #[test]
