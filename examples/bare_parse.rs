@@ -11,35 +11,11 @@
 //! target/release/examples/bare_parse target/bench/corpus-100
 //! ```
 
-use std::path::{Path, PathBuf};
+mod commun;
+
+use commun::{body, collect};
+use std::path::PathBuf;
 use std::time::Instant;
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The body after a `---` … `---` front matter, or the whole text.
-fn body(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
-        return text;
-    };
-    let mut offset = text.len() - rest.len();
-    for line in rest.split_inclusive('\n') {
-        offset += line.len();
-        if line.trim_end() == "---" {
-            return &text[offset..];
-        }
-    }
-    text
-}
 
 fn main() {
     let dir = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {

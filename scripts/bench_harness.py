@@ -26,6 +26,7 @@ BENCH = os.path.join(ROOT, "target", "bench")
 SEED = os.path.join(ROOT, "input", "pages", "2024-07-03-cloud-temoignages.md")
 TOOL = os.path.join(ROOT, "target", "release", "temoignages")
 BARE = os.environ.get("BENCH_BARE_PARSE") or os.path.join(ROOT, "target", "release", "examples", "bare_parse")
+STAGES = os.environ.get("BENCH_STAGES") or os.path.join(ROOT, "target", "release", "examples", "stages")
 PEER = os.path.join(ROOT, "scripts", "bench_peer.py")
 CORPUS = os.path.join(ROOT, "scripts", "bench_corpus.py")
 COUNTED = ["temoignages", "questions_reponses", "liens"]
@@ -277,6 +278,26 @@ def main():
                     lines.append(f"  {prog} vs python_peer: " + ("same counts" if not diff else f"DIFFER {diff}"))
     for k, v in flat.items():
         lines.append(f"{k.replace('_', ' ')} = {v:.2f}" + ("  (target ≤ 1.5)" if k.startswith("build") else ""))
+    # Where one thread's time goes (examples/stages.rs): each stage of the
+    # extraction against the bare parse, in one process, on the smallest corpus.
+    stages = None
+    if os.access(STAGES, os.X_OK):
+        s = min(sizes)
+        print(f"bench: stages on {s} MB (one thread, 3 rounds)", file=sys.stderr)
+        r = run([STAGES, corpora[s][0], "3", "--json"], None, os.path.join(logs, f"stages-{s}"))
+        try:
+            stages = json.loads(r["stdout"].strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            stages = None
+        if stages:
+            bare_s = stages["bare"]["seconds"]
+            lines.append("")
+            lines.append(f"stages, one thread, in one process (examples/stages.rs, corpus-{s}, median of {stages['rounds']} rounds):")
+            lines.append(f"| {'stage':<8} | {'seconds':>8} | {'MB/s':>7} | {'÷ bare parse':>12} |")
+            lines.append(f"|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 14}|")
+            for name in ("bare", "parse", "extract", "render"):
+                d = stages[name]
+                lines.append(f"| {name:<8} | {d['seconds']:>8.3f} | {d['mb_per_s']:>7.1f} | {bare_s / d['seconds']:>12.3f} |")
     lines.append(f"(peak RSS floor of the method, `true` started by the harness: {floor / 1e6:.0f} MB)")
     text = "\n".join(lines)
     print(text)
@@ -285,7 +306,7 @@ def main():
         json.dump({"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(), "cpu": cpu_model(),
                    "python": platform.python_version(), "cores": ncores,
                    "reps": reps, "reps_large": reps_large, "fresh_out": a.fresh_out, "jobs_flag": jobs_flag, "summary": summary, "rss_ratios": flat,
-                   "counts": counts, "rss_floor_bytes": floor, "runs": results, "table": text}, f, indent=1, default=str)
+                   "counts": counts, "stages": stages, "rss_floor_bytes": floor, "runs": results, "table": text}, f, indent=1, default=str)
     print(f"\nraw results: {os.path.relpath(os.path.join(BENCH, 'results.json'), ROOT)}", file=sys.stderr)
 
 

@@ -100,11 +100,11 @@ pub fn extraire_page(
 
 /// A page's records and their rows, built once on the extraction thread for
 /// the record-level checks and the writer.
-type Page = (Extraction, [Vec<Row>; 8]);
+pub type Page = (Extraction, [Vec<Row>; 8]);
 
 /// [`extraire_page`] that also returns the rows (built once, used for the
 /// formula check and by the writer).
-fn extraire_page_lignes(
+pub fn extraire_page_lignes(
     entree: &read::Entree,
     lu: &read::Lu,
     identifiant: &str,

@@ -87,24 +87,8 @@ struct TableOuverte {
     table: &'static Table,
     csv: super::csv::Ecrivain<Sortie>,
     parquet: ArrowWriter<Sortie>,
-    /// Rows waiting for the next record batch, page by page with the
-    /// number of the thread that made them.
-    tampon: Vec<(usize, Vec<Row>)>,
-    lignes_en_tampon: usize,
-}
-
-impl TableOuverte {
-    /// Writes the buffered rows as one record batch and hands them back.
-    fn vider(&mut self, rebut: &mut Option<Rebut>) -> Result<()> {
-        let parts: Vec<&[Row]> = self.tampon.iter().map(|(_, r)| &r[..]).collect();
-        super::parquet::ecrire_lot(self.table, &parts, &mut self.parquet)?;
-        self.lignes_en_tampon = 0;
-        match rebut {
-            Some(f) => self.tampon.drain(..).for_each(|(fil, rows)| f(fil, rows)),
-            None => self.tampon.clear(),
-        }
-        Ok(())
-    }
+    /// The rows waiting for the next record batch, already in columns.
+    lot: super::parquet::Lot,
 }
 
 /// Where rows go once written: back to the thread that made them, whose
@@ -183,7 +167,7 @@ impl Exporteur {
                 Arc::new(super::parquet::arrow_schema(table)),
                 Some(props),
             )?;
-            tables.push(TableOuverte { table, csv, parquet, tampon: Vec::new(), lignes_en_tampon: 0 });
+            tables.push(TableOuverte { table, csv, parquet, lot: super::parquet::Lot::new(table) });
         }
         let mut json = creer(dir, "json/temoignages.json")?;
         let mut meta = Map::new();
@@ -241,10 +225,12 @@ impl Exporteur {
             if rows.is_empty() {
                 continue;
             }
-            t.lignes_en_tampon += rows.len();
-            t.tampon.push((fil, rows));
-            if t.lignes_en_tampon >= LOT_PARQUET {
-                t.vider(&mut self.rebut)?;
+            t.lot.ajouter(&rows);
+            if let Some(f) = &mut self.rebut {
+                f(fil, rows);
+            }
+            if t.lot.lignes() >= LOT_PARQUET {
+                t.lot.ecrire(&mut t.parquet)?;
             }
         }
         self.documents += 1;
@@ -267,7 +253,7 @@ impl Exporteur {
     pub fn fermer(mut self) -> Result<Pages> {
         use rayon::prelude::*;
         self.json.write_all(if self.documents == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
-        // The rows of the last batches are freed where they are written.
+        // Nothing more to hand back.
         drop(self.rebut.take());
         let json = self.json;
         let (tables, json) = rayon::join(
@@ -303,8 +289,8 @@ impl TableOuverte {
     /// Writes the last batch and closes both files: their CSV and Parquet
     /// entries of `datapackage.json`.
     fn fermer(mut self) -> Result<(Fichier, Fichier)> {
-        if !self.tampon.is_empty() {
-            self.vider(&mut None)?;
+        if self.lot.lignes() > 0 {
+            self.lot.ecrire(&mut self.parquet)?;
         }
         let table = self.table;
         let path = format!("csv/{}.csv", table.name);
