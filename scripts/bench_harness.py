@@ -283,8 +283,8 @@ def main():
     stages = None
     if os.access(STAGES, os.X_OK):
         s = min(sizes)
-        print(f"bench: stages on {s} MB (one thread, 3 rounds)", file=sys.stderr)
-        r = run([STAGES, corpora[s][0], "3", "--json"], None, os.path.join(logs, f"stages-{s}"))
+        print(f"bench: stages on {s} MB (one thread, 5 rounds)", file=sys.stderr)
+        r = run([STAGES, corpora[s][0], "5", "--json"], None, os.path.join(logs, f"stages-{s}"))
         try:
             stages = json.loads(r["stdout"].strip().splitlines()[-1])
         except (ValueError, IndexError):
