@@ -241,6 +241,30 @@ pub struct Anomalie {
     pub extrait: Option<String>,
 }
 
+/// Rows of a page's table grouped by the testimonial they belong to: their
+/// positions, sorted once by testimonial (stably, so one testimonial's rows
+/// keep the table's order). Each testimonial then finds its rows by a
+/// binary search: a page of T testimonials and R rows costs O(R log R),
+/// where a scan of the table per testimonial cost O(T × R).
+pub struct ParTemoignage<'a>(Vec<(&'a str, usize)>);
+
+impl<'a> ParTemoignage<'a> {
+    /// `cles` gives, in table order, the testimonial of each row (None for
+    /// a row outside any testimonial, which no testimonial finds).
+    pub fn new(cles: impl Iterator<Item = Option<&'a str>>) -> Self {
+        let mut index: Vec<(&str, usize)> = cles.enumerate().filter_map(|(i, t)| Some((t?, i))).collect();
+        index.sort_by(|a, b| a.0.cmp(b.0));
+        ParTemoignage(index)
+    }
+
+    /// The rows of testimonial `id`: (`id`, position), in table order.
+    pub fn de(&self, id: &str) -> &[(&'a str, usize)] {
+        let debut = self.0.partition_point(|(t, _)| *t < id);
+        let fin = debut + self.0[debut..].partition_point(|(t, _)| *t == id);
+        &self.0[debut..fin]
+    }
+}
+
 /// Everything drawn from one source page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extraction {
@@ -407,5 +431,32 @@ impl Extraction {
             self.liens.iter().map(Lien::row).collect(),
             self.anomalies.iter().map(Anomalie::row).collect(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ParTemoignage;
+
+    /// Each testimonial finds exactly the rows a scan of the table finds, in
+    /// the table's order, whatever the order rows come in.
+    #[test]
+    fn par_temoignage_comme_un_parcours() {
+        let cles = [Some("b"), Some("a"), None, Some("a-2"), Some("b"), Some("ab"), Some("a"), None, Some("b")];
+        let index = ParTemoignage::new(cles.iter().copied());
+        for id in ["a", "a-2", "ab", "b", "c", ""] {
+            let parcours: Vec<usize> = (0..cles.len()).filter(|&i| cles[i] == Some(id)).collect();
+            let trouves: Vec<usize> = index
+                .de(id)
+                .iter()
+                .map(|&(t, i)| {
+                    assert_eq!(t, id);
+                    i
+                })
+                .collect();
+            assert_eq!(trouves, parcours, "{id}");
+        }
+        assert_eq!(index.de("b").len(), 3);
+        assert!(index.de("c").is_empty());
     }
 }

@@ -5,7 +5,7 @@
 //! own (dates as `YYYY-MM-DD`, lists as arrays, missing as null).
 
 use crate::fields::{self, Table};
-use crate::model::{Extraction, Row, Value};
+use crate::model::{Extraction, ParTemoignage, Row, Value};
 use serde_json::{json, Map, Value as Json};
 use std::io::Write;
 
@@ -83,29 +83,49 @@ pub fn ecrire_document(rows: &[Vec<Row>; 8], marge: &[u8], out: &mut Vec<u8>) ->
     let Some(d) = d.first() else { return Ok(()) };
     let tid = fields::TEMOIGNAGES.index("identifiant");
     let enfants_t = [
-        ("questions_reponses", &fields::QUESTIONS_REPONSES, qr),
-        ("indicateurs", &fields::INDICATEURS, ind),
-        ("qualifications", &fields::QUALIFICATIONS, qual),
-        ("mentions", &fields::MENTIONS, men),
-        ("liens", &fields::LIENS, liens),
-        ("anomalies", &fields::ANOMALIES, anom),
+        ("questions_reponses", Rattaches::de(&fields::QUESTIONS_REPONSES, qr)),
+        ("indicateurs", Rattaches::de(&fields::INDICATEURS, ind)),
+        ("qualifications", Rattaches::de(&fields::QUALIFICATIONS, qual)),
+        ("mentions", Rattaches::de(&fields::MENTIONS, men)),
+        ("liens", Rattaches::de(&fields::LIENS, liens)),
+        ("anomalies", Rattaches::de(&fields::ANOMALIES, anom)),
     ];
     let mut j = Jolie { out, marge, niveau: 0 };
     j.out.extend_from_slice(marge);
     let doc = [
         ("temoignages", Enfant::Temoignages(t, tid, &enfants_t)),
-        ("liens", Enfant::Lignes(&fields::LIENS, liens, None)),
-        ("anomalies", Enfant::Lignes(&fields::ANOMALIES, anom, None)),
+        ("liens", Enfant::HorsTemoignage(&fields::LIENS, liens)),
+        ("anomalies", Enfant::HorsTemoignage(&fields::ANOMALIES, anom)),
     ];
     j.objet(&fields::DOCUMENTS, d, &doc)
 }
 
+/// A child table's rows with their index by testimonial.
+struct Rattaches<'a> {
+    table: &'static Table,
+    rows: &'a [Row],
+    index: ParTemoignage<'a>,
+}
+
+impl<'a> Rattaches<'a> {
+    fn de(table: &'static Table, rows: &'a [Row]) -> Self {
+        let col = table.index("temoignage");
+        let index = ParTemoignage::new(rows.iter().map(|r| match &r.0[col] {
+            Value::Texte(s) => Some(s.as_str()),
+            _ => None,
+        }));
+        Rattaches { table, rows, index }
+    }
+}
+
 /// What a row object carries besides its columns.
 enum Enfant<'a> {
-    /// The rows of a table whose column `temoignage` is the id (or empty).
-    Lignes(&'static Table, &'a [Row], Option<&'a str>),
+    /// The rows of a table that belong to no testimonial (`temoignage` empty).
+    HorsTemoignage(&'static Table, &'a [Row]),
+    /// Rows of a table given by their indices (one testimonial's).
+    Choisies(&'static Table, &'a [Row], &'a [(&'a str, usize)]),
     /// The testimonials, each with its rows of the other tables.
-    Temoignages(&'a [Row], usize, &'a [(&'static str, &'static Table, &'a Vec<Row>); 6]),
+    Temoignages(&'a [Row], usize, &'a [(&'static str, Rattaches<'a>); 6]),
 }
 
 /// serde_json's pretty printing (two spaces a level, `": "`, empty
@@ -182,22 +202,23 @@ impl Jolie<'_> {
         self.ouvrir(b'[');
         let mut premier = true;
         match *e {
-            Enfant::Lignes(table, rows, id) => {
+            Enfant::HorsTemoignage(table, rows) => {
                 let col = table.index("temoignage");
-                for r in rows.iter().filter(|r| match (&r.0[col], id) {
-                    (Value::Texte(s), Some(id)) => s == id,
-                    (Value::Null, None) => true,
-                    _ => false,
-                }) {
+                for r in rows.iter().filter(|r| matches!(r.0[col], Value::Null)) {
                     self.element(&mut premier);
                     self.objet(table, r, &[])?;
+                }
+            }
+            Enfant::Choisies(table, rows, choisies) => {
+                for &(_, i) in choisies {
+                    self.element(&mut premier);
+                    self.objet(table, &rows[i], &[])?;
                 }
             }
             Enfant::Temoignages(rows, tid, enfants) => {
                 for row in rows {
                     let Value::Texte(id) = &row.0[tid] else { continue };
-                    let id = Some(id.as_str());
-                    let e = enfants.map(|(k, table, rows)| (k, Enfant::Lignes(table, rows, id)));
+                    let e = enfants.each_ref().map(|(k, r)| (*k, Enfant::Choisies(r.table, r.rows, r.index.de(id))));
                     self.element(&mut premier);
                     self.objet(&fields::TEMOIGNAGES, row, &e)?;
                 }

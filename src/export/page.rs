@@ -9,7 +9,7 @@
 use super::schema::{self, Fichier};
 use super::svg::{self, Entete, Point};
 use crate::fields::{self, TABLES};
-use crate::model::{Document, Extraction, Indicateur, Temoignage};
+use crate::model::{Document, Extraction, Indicateur, ParTemoignage, Temoignage};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -64,6 +64,7 @@ impl Synthese {
         if self.documents.len() < LIGNES_MAX {
             self.documents.push(Document { chapeau: None, ..ex.document.clone() });
         }
+        let chiffres_par_temoignage = ParTemoignage::new(ex.indicateurs.iter().map(|i| Some(i.temoignage.as_str())));
         for t in &ex.temoignages {
             if t.fournisseurs_cloud.is_empty() {
                 self.sans_fournisseur += 1;
@@ -79,8 +80,8 @@ impl Synthese {
             }
             self.sans_organisation += u64::from(t.organisation.is_none());
             self.sans_ministere += u64::from(t.ministere.is_none());
-            let chiffres = ex.indicateurs.iter().filter(|i| i.temoignage == t.identifiant);
-            if chiffres.clone().next().is_none() {
+            let chiffres = chiffres_par_temoignage.de(&t.identifiant).iter().map(|&(_, k)| &ex.indicateurs[k]);
+            if chiffres.len() == 0 {
                 self.sans_indicateur += 1;
             }
             if self.temoignages.len() < LIGNES_MAX {
