@@ -113,3 +113,52 @@ fn mauvaises_entrees_a_folder_of_ten_thousand_files() {
     assert_eq!(wd.csv("ds/csv/documents.csv").len(), 10_000);
     assert_eq!(wd.csv("ds/csv/temoignages.csv").len(), 10_000);
 }
+
+/// A page whose text never ends a sentence, and one long sentence naming
+/// the same qualifications thousands of times: read in pieces of at most
+/// 2,000 bytes (each fact's evidence is its piece, not the whole text), the
+/// cut reported, the facts still found. Before the bound, the first page
+/// took about a minute and gigabytes of memory, its evidence columns being
+/// the whole paragraph once per figure, and the second ran for minutes.
+#[test]
+fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
+    let wd = Workdir::new();
+    let element = |id: &str, texte: &str| {
+        format!(
+            "---\ntitle: {id}\n---\n<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{id}\">Projet {id}</button><div class=\"accordion-content\" id=\"{id}\"><p><strong>Pouvez-vous décrire le projet ?</strong></p><p>{texte}</p><p>Témoignage de la DINUM</p></div></div>\n"
+        )
+    };
+    let chiffres: Vec<String> =
+        (1..=3000).map(|i| format!("plus de {i} millions de requêtes par jour hébergées chez OVHcloud")).collect();
+    wd.write("p/chiffres.md", element("chiffres", &chiffres.join(" ")));
+    let qualifs = vec!["SecNumCloud, HDS, ISO 27001 et HDS obtenues"; 3000];
+    wd.write("p/qualifs.md", element("qualifs", &format!("{}.", qualifs.join(" "))));
+    let o = wd.run(&["build", "p", "--out", "ds", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let a = wd.csv("ds/csv/anomalies.csv");
+    for doc in ["chiffres", "qualifs"] {
+        let r = a
+            .iter()
+            .find(|r| r["document"] == doc && r["code"] == "phrase-trop-longue")
+            .unwrap_or_else(|| panic!("{doc}: no phrase-trop-longue in {a:?}"));
+        assert_eq!(r["severite"], "avertissement");
+        assert!(r["message"].starts_with("1 phrase(s)"), "{r:?}");
+    }
+    let ind = wd.csv("ds/csv/indicateurs.csv");
+    assert!(ind.iter().all(|r| r["phrase"].len() <= 2000), "an evidence sentence over 2,000 bytes");
+    assert!(ind.iter().all(|r| r["phrase"].contains(&r["texte"])), "each figure lies in its piece");
+    // A piece may cut one figure in two; all the others are read.
+    let lus = ind.iter().filter(|r| r["temoignage"] == "chiffres--chiffres" && r["unite"] == "requete").count();
+    assert!((2900..=3000).contains(&lus), "{lus} figures read of 3,000");
+    let q = wd.csv("ds/csv/qualifications.csv");
+    let mut noms: Vec<(&str, &str)> = q
+        .iter()
+        .filter(|r| r["temoignage"] == "qualifs--qualifs")
+        .map(|r| (r["qualification"].as_str(), r["statut"].as_str()))
+        .collect();
+    noms.sort();
+    assert_eq!(noms, [("HDS", "obtenue"), ("ISO 27001", "obtenue"), ("SecNumCloud", "obtenue")]);
+    assert!(q.iter().chain(&wd.csv("ds/csv/mentions.csv")).all(|r| r["preuve"].len() <= 2000));
+    assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}

@@ -600,7 +600,7 @@ fn cibles(bas: &str, indice: &Indice, noms: &[Range<usize>]) -> Vec<usize> {
     if let Some(fenetre) = indice.avant {
         let suivants: Vec<usize> = (0..noms.len())
             .filter(|&k| {
-                noms[k].start >= indice.plage.end && compter_mots(bas, indice.plage.end..noms[k].start) <= fenetre
+                noms[k].start >= indice.plage.end && au_plus_mots(bas, indice.plage.end..noms[k].start, fenetre)
             })
             .collect();
         // A new coordinated clause between the cue and the nearest following
@@ -623,7 +623,7 @@ fn cibles(bas: &str, indice: &Indice, noms: &[Range<usize>]) -> Vec<usize> {
     let Some(&dernier) = precedents.last() else {
         return Vec::new();
     };
-    if compter_mots(bas, noms[dernier].end..indice.plage.start) > fenetre {
+    if !au_plus_mots(bas, noms[dernier].end..indice.plage.start, fenetre) {
         return Vec::new();
     }
     let mut groupe = vec![dernier];
@@ -700,11 +700,12 @@ fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
     sortie
 }
 
-fn compter_mots(bas: &str, plage: Range<usize>) -> usize {
-    if plage.start >= plage.end {
-        return 0;
-    }
-    re_mot().find_iter(&bas[plage]).count()
+/// Whether `bas[plage]` holds at most `n` words. Counting stops at the
+/// word past `n`: a cue is checked against every name of its sentence, and a
+/// full count over a long sentence made that cubic (a 45 KB sentence naming
+/// 4,000 qualifications ran for minutes).
+fn au_plus_mots(bas: &str, plage: Range<usize>, n: usize) -> bool {
+    plage.start >= plage.end || re_mot().find_iter(&bas[plage]).nth(n).is_none()
 }
 
 /// Splits on strong clause boundaries: ";", sentence ends, "mais",

@@ -4,12 +4,13 @@
 //! names, and the facts each sentence states. Findings for what looks wrong.
 
 use super::document::Constats;
-use super::texte::{forme_comparable, phrases, Plie};
+use super::texte::{forme_comparable, phrases_bornees, Plie, PHRASE_MAX};
 use super::{organisations::Resolution, qualifications, quantites, Referentiels};
 use crate::model::{Extraction, Indicateur, Mention, Qualification, QuestionReponse, Severite, Temoignage};
 use crate::parse::{ElementBrut, Genre};
 use chrono::NaiveDate;
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 pub(crate) struct Contexte<'a> {
@@ -229,12 +230,13 @@ pub(crate) fn normaliser_element(
         );
     }
     let mut qr = Vec::new();
-    let mut vues: Vec<String> = Vec::new();
+    // Sets, not lists: a testimonial of thousands of questions was quadratic.
+    let mut vues: HashSet<String> = HashSet::new();
     let mut textes_analyses: Vec<&str> = preambule.clone();
     for (i, (question, mut lignes)) in paires.into_iter().enumerate() {
         let cle = forme_comparable(question);
         let theme = theme_de_forme(&cle);
-        if vues.contains(&cle) {
+        if !vues.insert(cle) {
             constats.ajouter(
                 Some(tid),
                 "question-repetee",
@@ -243,7 +245,6 @@ pub(crate) fn normaliser_element(
                 Some(question.to_string()),
             );
         }
-        vues.push(cle);
         sans_guillemets(&mut lignes);
         lignes.retain(|l| !l.is_empty());
         // The pattern needs a '[': most lines are ruled out without it.
@@ -359,8 +360,27 @@ pub(crate) fn normaliser_element(
     let mut indicateurs: Vec<Indicateur> = Vec::new();
     // Each text is cut into sentences once; they serve every extractor.
     // Each sentence is folded (case, accents, typography) once too.
-    let decoupes: Vec<Vec<(&str, Plie)>> =
-        textes_analyses.iter().map(|t| phrases(t).into_iter().map(|p| (p, Plie::depuis(p))).collect()).collect();
+    let mut coupees: Vec<&str> = Vec::new();
+    let decoupes: Vec<Vec<(&str, Plie)>> = textes_analyses
+        .iter()
+        .map(|t| {
+            let (phrases, longues) = phrases_bornees(t);
+            coupees.extend(longues);
+            phrases.into_iter().map(|p| (p, Plie::depuis(p))).collect()
+        })
+        .collect();
+    if let Some(premiere) = coupees.first() {
+        constats.ajouter(
+            Some(tid),
+            "phrase-trop-longue",
+            Severite::Avertissement,
+            format!(
+                "{} phrase(s) de plus de {PHRASE_MAX} octets (ponctuation absente ?) lue(s) par morceaux d'au plus {PHRASE_MAX} octets coupés à une espace : chiffres, qualifications et mentions n'y sont cherchés que morceau par morceau, et chaque morceau sert de preuve.",
+                coupees.len()
+            ),
+            Some(premiere.chars().take(200).collect()),
+        );
+    }
     for phrases_du_texte in &decoupes {
         for (phrase, plie) in phrases_du_texte {
             let phrase = *phrase;
@@ -395,7 +415,7 @@ pub(crate) fn normaliser_element(
         }
     }
     // Quantities come from answers and preamble, not from questions.
-    let questions: Vec<&str> = qr.iter().map(|q| q.question.as_str()).collect();
+    let questions: HashSet<&str> = qr.iter().map(|q| q.question.as_str()).collect();
     for (texte, phrases_du_texte) in textes_analyses.iter().zip(&decoupes) {
         if questions.contains(texte) {
             continue;

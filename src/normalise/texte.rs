@@ -168,12 +168,66 @@ fn normaliser_espaces_lent(s: &str) -> String {
 /// quote, or at the end of the text. Abbreviations such as "etc." or "M."
 /// before a lowercase word do not end a sentence (the uppercase test).
 /// The sentences are trimmed; surrounding quotes are left as written.
+///
+/// A "sentence" longer than [`PHRASE_MAX`] bytes (a list glued together, a
+/// text without full stops) is read in pieces of at most that many bytes,
+/// cut at a space: see [`phrases_bornees`].
 pub fn phrases(texte: &str) -> Vec<&str> {
+    phrases_bornees(texte).0
+}
+
+/// The longest sentence, in bytes, read as one. The extractors look at
+/// every pair of cue and name in a sentence, and every fact found in it
+/// carries the sentence as its evidence: without a bound, a page of a few
+/// hundred kilobytes without a full stop took minutes and gigabytes. The
+/// longest sentence of the numerique.gouv.fr pages has 543 bytes.
+pub const PHRASE_MAX: usize = 2_000;
+
+/// [`phrases`], with the sentences longer than [`PHRASE_MAX`] that were cut
+/// into pieces (as they were before the cut).
+pub fn phrases_bornees(texte: &str) -> (Vec<&str>, Vec<&str>) {
     // Without '…' in the text, the next end is found by SIMD search.
     static CHERCHE_POINTS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(POINTS.as_bytes()));
     let sans_points = CHERCHE_POINTS.find(texte.as_bytes()).is_none();
-    decouper_phrases(texte, sans_points)
+    let phrases = decouper_phrases(texte, sans_points);
+    if phrases.iter().all(|p| p.len() <= PHRASE_MAX) {
+        return (phrases, Vec::new());
+    }
+    let mut bornees = Vec::with_capacity(phrases.len() + texte.len() / PHRASE_MAX);
+    let mut coupees = Vec::new();
+    for p in phrases {
+        if p.len() <= PHRASE_MAX {
+            bornees.push(p);
+        } else {
+            coupees.push(p);
+            couper(p, &mut bornees);
+        }
+    }
+    (bornees, coupees)
+}
+
+/// Cuts a long sentence into pieces of at most [`PHRASE_MAX`] bytes, each at
+/// the last whitespace that fits (or, in a run without any, at the last
+/// character that fits); pieces are trimmed.
+fn couper<'a>(mut p: &'a str, out: &mut Vec<&'a str>) {
+    while p.len() > PHRASE_MAX {
+        let mut fin = PHRASE_MAX;
+        while !p.is_char_boundary(fin) {
+            fin -= 1;
+        }
+        let coupe = p[..fin].char_indices().rev().find(|&(i, c)| i > 0 && c.is_whitespace()).map_or(fin, |(i, _)| i);
+        let (morceau, reste) = p.split_at(coupe);
+        let morceau = morceau.trim();
+        if !morceau.is_empty() {
+            out.push(morceau);
+        }
+        p = reste.trim_start();
+    }
+    let p = p.trim();
+    if !p.is_empty() {
+        out.push(p);
+    }
 }
 
 const POINTS: &str = "…";
@@ -551,6 +605,29 @@ mod tests {
         for c in (0..0x400u32).chain(0x1f00..0x2100).filter_map(char::from_u32) {
             assert_eq!(est_alphabetique(c), c.is_alphabetic(), "{c:?}");
         }
+    }
+
+    /// A sentence over the bound is cut at spaces into pieces that fit,
+    /// which together hold all its words; a run without spaces is cut
+    /// between characters.
+    #[test]
+    fn longues_phrases_coupees_aux_espaces() {
+        let mots: Vec<String> = (0..1000).map(|i| format!("mot{i}é")).collect();
+        let texte = format!("Début court. Suite {} fin", mots.join(" "));
+        let (morceaux, coupees) = phrases_bornees(&texte);
+        assert_eq!(morceaux[0], "Début court.");
+        assert_eq!(coupees.len(), 1);
+        assert!(coupees[0].starts_with("Suite mot0é ") && coupees[0].ends_with(" fin"));
+        assert!(morceaux.len() > 4);
+        assert!(morceaux.iter().all(|m| m.len() <= PHRASE_MAX && !m.is_empty()));
+        // Each piece ends within a space of the bound: nothing is lost.
+        assert!(morceaux[1..morceaux.len() - 1].iter().all(|m| m.len() > PHRASE_MAX - 10));
+        assert_eq!(morceaux[1..].join(" "), coupees[0]);
+        let sans_espace = "é".repeat(3 * PHRASE_MAX);
+        let (morceaux, coupees) = phrases_bornees(&sans_espace);
+        assert_eq!(coupees.len(), 1);
+        assert_eq!(morceaux.concat(), sans_espace);
+        assert!(morceaux.iter().all(|m| m.len() <= PHRASE_MAX));
     }
 
     proptest::proptest! {
