@@ -10,7 +10,7 @@ use crate::model::{Extraction, Indicateur, Mention, Qualification, QuestionRepon
 use crate::parse::{ElementBrut, Genre};
 use chrono::NaiveDate;
 use regex::Regex;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 pub(crate) struct Contexte<'a> {
@@ -230,8 +230,8 @@ pub(crate) fn normaliser_element(
         );
     }
     let mut qr = Vec::new();
-    // Sets, not lists: a testimonial of thousands of questions was quadratic.
-    let mut vues: HashSet<String> = HashSet::new();
+    // A set, not a list: a testimonial of thousands of questions was quadratic.
+    let mut vues: BTreeSet<String> = BTreeSet::new();
     let mut textes_analyses: Vec<&str> = preambule.clone();
     for (i, (question, mut lignes)) in paires.into_iter().enumerate() {
         let cle = forme_comparable(question);
@@ -415,9 +415,10 @@ pub(crate) fn normaliser_element(
         }
     }
     // Quantities come from answers and preamble, not from questions.
-    let questions: HashSet<&str> = qr.iter().map(|q| q.question.as_str()).collect();
+    let mut questions: Vec<&str> = qr.iter().map(|q| q.question.as_str()).collect();
+    questions.sort_unstable();
     for (texte, phrases_du_texte) in textes_analyses.iter().zip(&decoupes) {
-        if questions.contains(texte) {
+        if questions.binary_search(texte).is_ok() {
             continue;
         }
         for (phrase, plie) in phrases_du_texte {
