@@ -298,6 +298,13 @@ def main():
             for name in ("bare", "parse", "extract", "render"):
                 d = stages[name]
                 lines.append(f"| {name:<8} | {d['seconds']:>8.3f} | {d['mb_per_s']:>7.1f} | {bare_s / d['seconds']:>12.3f} |")
+    # Whether one page's cost stays linear in its size, whatever its shape
+    # (scripts/bench_shapes.py): pages of 1 and 4 MB, each read alone.
+    import bench_shapes
+    print("bench: page shapes (1 and 4 MB pages, one at a time)", file=sys.stderr)
+    shapes = bench_shapes.mesurer(TOOL, os.path.join(BENCH, "shapes"), reps)
+    lines.append("")
+    lines.append(bench_shapes.table(shapes, reps))
     lines.append(f"(peak RSS floor of the method, `true` started by the harness: {floor / 1e6:.0f} MB)")
     text = "\n".join(lines)
     print(text)
@@ -306,7 +313,7 @@ def main():
         json.dump({"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": platform.node(), "cpu": cpu_model(),
                    "python": platform.python_version(), "cores": ncores,
                    "reps": reps, "reps_large": reps_large, "fresh_out": a.fresh_out, "jobs_flag": jobs_flag, "summary": summary, "rss_ratios": flat,
-                   "counts": counts, "stages": stages, "rss_floor_bytes": floor, "runs": results, "table": text}, f, indent=1, default=str)
+                   "counts": counts, "stages": stages, "shapes": shapes, "rss_floor_bytes": floor, "runs": results, "table": text}, f, indent=1, default=str)
     print(f"\nraw results: {os.path.relpath(os.path.join(BENCH, 'results.json'), ROOT)}", file=sys.stderr)
 
 
