@@ -298,6 +298,7 @@ def main():
             for name in ("bare", "parse", "extract", "render"):
                 d = stages[name]
                 lines.append(f"| {name:<8} | {d['seconds']:>8.3f} | {d['mb_per_s']:>7.1f} | {bare_s / d['seconds']:>12.3f} |")
+    lines.append(f"(peak RSS floor of the method, `true` started by the harness: {floor / 1e6:.0f} MB)")
     # Whether one page's cost stays linear in its size, whatever its shape
     # (scripts/bench_shapes.py): pages of 1 and 4 MB, each read alone.
     import bench_shapes
@@ -305,7 +306,6 @@ def main():
     shapes = bench_shapes.mesurer(TOOL, os.path.join(BENCH, "shapes"), reps)
     lines.append("")
     lines.append(bench_shapes.table(shapes, reps))
-    lines.append(f"(peak RSS floor of the method, `true` started by the harness: {floor / 1e6:.0f} MB)")
     text = "\n".join(lines)
     print(text)
     os.makedirs(BENCH, exist_ok=True)

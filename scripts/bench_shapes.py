@@ -117,11 +117,15 @@ def mesurer(tool, out, reps=3):
 def table(rows, reps):
     lines = [f"page shapes, one page read alone, --jobs 1 (scripts/bench_shapes.py, median of {reps}): "
              "time ratio ×4 ÷ ×1 is 4 when linear, 16 when quadratic",
-             f"| {'shape':<26} | {'MB':>5} | {'s':>6} | {'s ×4':>6} | {'time ×4 ÷ ×1':>12} | {'RSS MB':>6} | {'RSS ×4':>6} | {'RSS ×4 ÷ ×1':>11} |",
-             f"|{'-' * 28}|{'-' * 7}|{'-' * 8}|{'-' * 8}|{'-' * 14}|{'-' * 8}|{'-' * 8}|{'-' * 13}|"]
+             f"| {'shape':<26} | {'MB':>5} | {'s':>6} | {'s ×4':>6} | {'time ×4 ÷ ×1':>12} | {'RSS MB':>6} | {'RSS ×4':>6} | {'RSS ×4 ÷ ×1':>11} | rc |",
+             f"|{'-' * 28}|{'-' * 7}|{'-' * 8}|{'-' * 8}|{'-' * 14}|{'-' * 8}|{'-' * 8}|{'-' * 13}|----|"]
     for r in rows:
         lines.append(f"| {r['shape']:<26} | {r['mb']:>5.2f} | {r['s']:>6.2f} | {r['s_x4']:>6.2f} | {r['time_ratio']:>12.1f} | "
-                     f"{r['rss_mb']:>6.0f} | {r['rss_mb_x4']:>6.0f} | {r['rss_ratio']:>11.1f} |")
+                     f"{r['rss_mb']:>6.0f} | {r['rss_mb_x4']:>6.0f} | {r['rss_ratio']:>11.1f} | {','.join(map(str, r['rc']))} |")
+    # 1 is the tool's "finished, some input reported as an error" (the
+    # repeated seed's duplicate item ids); anything else is a failed run.
+    if any(rc not in (0, 1) for r in rows for rc in r["rc"]):
+        lines.append("WARNING: some runs failed (rc not 0 or 1: a crash or a kill is timed too): see the rc column")
     return "\n".join(lines)
 
 

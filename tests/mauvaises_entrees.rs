@@ -133,11 +133,14 @@ fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
     wd.write("p/chiffres.md", element("chiffres", &chiffres.join(" ")));
     let qualifs = vec!["SecNumCloud, HDS, ISO 27001 et HDS obtenues"; 3000];
     wd.write("p/qualifs.md", element("qualifs", &format!("{}.", qualifs.join(" "))));
+    // A figure written with no-break spaces right where a cut would fall.
+    let mots = "mot ".repeat(496);
+    wd.write("p/insecable.md", element("insecable", &format!("{mots}compte 1\u{a0}500\u{a0}000 utilisateurs {mots}")));
     let o = wd.run(&["build", "p", "--out", "ds", "--quiet"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 
     let a = wd.csv("ds/csv/anomalies.csv");
-    for doc in ["chiffres", "qualifs"] {
+    for doc in ["chiffres", "qualifs", "insecable"] {
         let r = a
             .iter()
             .find(|r| r["document"] == doc && r["code"] == "phrase-trop-longue")
@@ -151,6 +154,9 @@ fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
     // A piece may cut one figure in two; all the others are read.
     let lus = ind.iter().filter(|r| r["temoignage"] == "chiffres--chiffres" && r["unite"] == "requete").count();
     assert!((2900..=3000).contains(&lus), "{lus} figures read of 3,000");
+    let insecable: Vec<&str> =
+        ind.iter().filter(|r| r["temoignage"] == "insecable--insecable").map(|r| r["valeur"].as_str()).collect();
+    assert_eq!(insecable, ["1500000"], "the figure is read whole");
     let q = wd.csv("ds/csv/qualifications.csv");
     let mut noms: Vec<(&str, &str)> = q
         .iter()

@@ -672,6 +672,16 @@ fn re_mot() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"\w+").unwrap())
 }
 
+/// A character of a word of `re_mot` (Unicode `\w`).
+#[inline]
+fn de_mot(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::is_word_character(c)
+    }
+}
+
 fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
     // The words of `re_mot` (Unicode `\w+`), found without the regex engine.
     let texte = &bas[plage.clone()];
@@ -683,8 +693,7 @@ fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
     };
     let mut debut: Option<usize> = None;
     for (i, c) in texte.char_indices() {
-        let lettre =
-            if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { regex_syntax::is_word_character(c) };
+        let lettre = de_mot(c);
         match (lettre, debut) {
             (true, None) => debut = Some(i),
             (false, Some(d)) => {
@@ -705,7 +714,24 @@ fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
 /// full count over a long sentence made that cubic (a 45 KB sentence naming
 /// 4,000 qualifications ran for minutes).
 fn au_plus_mots(bas: &str, plage: Range<usize>, n: usize) -> bool {
-    plage.start >= plage.end || re_mot().find_iter(&bas[plage]).nth(n).is_none()
+    if plage.start >= plage.end {
+        return true;
+    }
+    // The words of `re_mot` (Unicode `\w+`), counted without the regex
+    // engine, as [`mots`] finds them.
+    let mut compte = 0;
+    let mut dans_mot = false;
+    for c in bas[plage].chars() {
+        let lettre = de_mot(c);
+        if lettre && !dans_mot {
+            compte += 1;
+            if compte > n {
+                return false;
+            }
+        }
+        dans_mot = lettre;
+    }
+    true
 }
 
 /// Splits on strong clause boundaries: ";", sentence ends, "mais",
@@ -1117,6 +1143,15 @@ mod tests {
         ) {
             let motif = FORMES[i];
             proptest::prop_assert_eq!(Forme::new(motif).est(&mot), Regex::new(motif).unwrap().is_match(&mot));
+        }
+
+        /// The bounded count gives what a count of the regex's words gives.
+        #[test]
+        fn au_plus_mots_comme_la_regex(s in "[a-z0-9 _'\\-π\u{300}\u{a0}éß٣]{0,40}", a in 0usize..41, b in 0usize..41, n in 0usize..8) {
+            let bornes: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            let (a, b) = (bornes[a % bornes.len()], bornes[b % bornes.len()]);
+            let attendu = a >= b || re_mot().find_iter(&s[a..b]).count() <= n;
+            proptest::prop_assert_eq!(au_plus_mots(&s, a..b, n), attendu);
         }
 
         #[test]

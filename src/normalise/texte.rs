@@ -208,15 +208,15 @@ pub fn phrases_bornees(texte: &str) -> (Vec<&str>, Vec<&str>) {
 }
 
 /// Cuts a long sentence into pieces of at most [`PHRASE_MAX`] bytes, each at
-/// the last whitespace that fits (or, in a run without any, at the last
-/// character that fits); pieces are trimmed.
+/// the best whitespace that fits (see [`point_de_coupe`]; in a run without
+/// any, at the last character that fits); pieces are trimmed.
 fn couper<'a>(mut p: &'a str, out: &mut Vec<&'a str>) {
     while p.len() > PHRASE_MAX {
         let mut fin = PHRASE_MAX;
         while !p.is_char_boundary(fin) {
             fin -= 1;
         }
-        let coupe = p[..fin].char_indices().rev().find(|&(i, c)| i > 0 && c.is_whitespace()).map_or(fin, |(i, _)| i);
+        let coupe = point_de_coupe(p, fin);
         let (morceau, reste) = p.split_at(coupe);
         let morceau = morceau.trim();
         if !morceau.is_empty() {
@@ -228,6 +228,35 @@ fn couper<'a>(mut p: &'a str, out: &mut Vec<&'a str>) {
     if !p.is_empty() {
         out.push(p);
     }
+}
+
+/// Where to cut `p` within its first `fin` bytes: the last space after a
+/// comma, semicolon or colon in the second half; else the last ASCII
+/// whitespace, else the last whitespace, that does not join two digits
+/// ("1 500 000" written with spaces or no-break spaces: a cut there would
+/// turn one figure into two false ones); else the last whitespace; else
+/// `fin` itself.
+fn point_de_coupe(p: &str, fin: usize) -> usize {
+    let mut choix = [None::<usize>; 4];
+    let mut avant: Option<char> = None;
+    for (i, c) in p[..fin].char_indices() {
+        if i > 0 && c.is_whitespace() {
+            let apres = p[i + c.len_utf8()..].chars().next();
+            let entre_chiffres = avant.is_some_and(|a| a.is_ascii_digit()) && apres.is_some_and(|n| n.is_ascii_digit());
+            choix[3] = Some(i);
+            if !entre_chiffres {
+                choix[2] = Some(i);
+                if c.is_ascii() {
+                    choix[1] = Some(i);
+                    if 2 * i >= fin && avant.is_some_and(|a| matches!(a, ',' | ';' | ':')) {
+                        choix[0] = Some(i);
+                    }
+                }
+            }
+        }
+        avant = Some(c);
+    }
+    choix.into_iter().flatten().next().unwrap_or(fin)
 }
 
 const POINTS: &str = "…";
@@ -620,14 +649,36 @@ mod tests {
         assert!(coupees[0].starts_with("Suite mot0é ") && coupees[0].ends_with(" fin"));
         assert!(morceaux.len() > 4);
         assert!(morceaux.iter().all(|m| m.len() <= PHRASE_MAX && !m.is_empty()));
-        // Each piece ends within a space of the bound: nothing is lost.
+        // Each piece but the last ends within a word of the bound.
         assert!(morceaux[1..morceaux.len() - 1].iter().all(|m| m.len() > PHRASE_MAX - 10));
         assert_eq!(morceaux[1..].join(" "), coupees[0]);
-        let sans_espace = "é".repeat(3 * PHRASE_MAX);
+        // Four-byte characters after one byte: the bound falls inside one.
+        let sans_espace = format!("a{}", "𝄞".repeat(PHRASE_MAX));
         let (morceaux, coupees) = phrases_bornees(&sans_espace);
         assert_eq!(coupees.len(), 1);
         assert_eq!(morceaux.concat(), sans_espace);
         assert!(morceaux.iter().all(|m| m.len() <= PHRASE_MAX));
+        assert!(morceaux[..morceaux.len() - 1].iter().all(|m| m.len() > PHRASE_MAX - 4));
+    }
+
+    /// A cut never falls inside a figure written with spaces or no-break
+    /// spaces, and prefers the space after a comma.
+    #[test]
+    fn longues_phrases_coupees_hors_des_nombres() {
+        for sep in [" ", "\u{a0}", "\u{202f}"] {
+            let chiffre = format!("1{sep}500{sep}000");
+            for decalage in 0..40 {
+                let texte =
+                    format!("{} compte {chiffre} utilisateurs {}", "x".repeat(1960 + decalage), "y ".repeat(400));
+                let (morceaux, coupees) = phrases_bornees(&texte);
+                assert_eq!(coupees.len(), 1);
+                assert!(morceaux.iter().all(|m| m.len() <= PHRASE_MAX));
+                assert!(morceaux.iter().any(|m| m.contains(&chiffre)), "{sep:?} {decalage}: {morceaux:?}");
+            }
+        }
+        let virgules = format!("{} mot, suite {}", "mot ".repeat(400), "fin ".repeat(400));
+        let (morceaux, _) = phrases_bornees(&virgules);
+        assert!(morceaux[0].ends_with("mot,"), "{:?}", &morceaux[0][morceaux[0].len() - 20..]);
     }
 
     proptest::proptest! {
