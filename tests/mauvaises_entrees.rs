@@ -168,3 +168,44 @@ fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
     assert!(q.iter().chain(&wd.csv("ds/csv/mentions.csv")).all(|r| r["preuve"].len() <= 2000));
     assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
 }
+
+#[test]
+fn mauvaises_entrees_a_flood_of_findings_is_summed_up() {
+    let wd = Workdir::new();
+    let element = |id: &str, corps: &str| {
+        format!(
+            "<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{id}\">Projet {id}</button><div class=\"accordion-content\" id=\"{id}\"><p><strong>Pouvez-vous décrire le projet ?</strong></p><p>Un projet hébergé chez OVHcloud.</p>{corps}</div></div>\n"
+        )
+    };
+    // One item with 3,000 attribution lines, then the same id 30 times.
+    let lignes: String = (1..=3000).map(|i| format!("<p>Témoignage de la direction numéro {i}</p>")).collect();
+    let mut page = format!("---\ntitle: Crue\n---\n{}", element("crue", &lignes));
+    for _ in 0..30 {
+        page.push_str(&element("double", "<p>Témoignage de la DINUM</p>"));
+    }
+    wd.write("p/crue.md", page);
+    wd.copy(SEED, "p/2024-07-03-cloud-temoignages.md");
+    let o = wd.run(&["build", "p", "--out", "ds"]);
+    let err = stderr(&o);
+    assert_eq!(code(&o), 1, "{err}");
+
+    let a = wd.csv("ds/csv/anomalies.csv");
+    let multiples: Vec<_> = a.iter().filter(|r| r["code"] == "attribution-multiple").collect();
+    assert_eq!(multiples.len(), 1, "one finding for the testimonial, not one per line");
+    assert_eq!(multiples[0]["temoignage"], "crue--crue");
+    assert!(multiples[0]["message"].contains("3000 lignes"), "{:?}", multiples[0]);
+    assert_eq!(multiples[0]["extrait"], "Témoignage de la direction numéro 2");
+    let t = wd.csv("ds/csv/temoignages.csv");
+    let crue = t.iter().find(|r| r["identifiant"] == "crue--crue").expect("the testimonial is kept");
+    assert_eq!(crue["attribution"], "Témoignage de la direction numéro 1", "the first line is kept");
+
+    // Every duplicated id is in the dataset; stderr names ten, then a count.
+    let doubles = a.iter().filter(|r| r["document"] == "crue" && r["severite"] == "erreur").count();
+    assert_eq!(doubles, 29);
+    let lignes_crue: Vec<&str> = err.lines().filter(|l| l.contains("p/crue.md")).collect();
+    assert_eq!(lignes_crue.len(), 11, "{err}");
+    assert!(lignes_crue[..10].iter().all(|l| l.contains("identifiant-duplique")), "{err}");
+    assert!(lignes_crue[10].contains("… et 19 autre(s) erreur(s), toutes dans anomalies.csv"), "{err}");
+    assert!(stdout(&o).contains("(29 erreur(s))"), "the summary counts them all: {}", stdout(&o));
+    assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}

@@ -268,6 +268,20 @@ struct Suivi {
     debut: std::time::Instant,
 }
 
+/// At most this many `erreur` lines per page on stderr; the rest are
+/// counted on one more line (all of them are in `anomalies`).
+const ERREURS_AFFICHEES: usize = 10;
+
+impl Suivi {
+    /// Prints on stderr through `dire`, the progress bar (if any) set aside.
+    fn dire(&self, dire: impl FnOnce()) {
+        match &self.barre {
+            Some(b) => b.suspend(dire),
+            None => dire(),
+        }
+    }
+}
+
 /// Accounts for page `t`, the next one in input order: counts, errors on
 /// stderr, progress. Gives back what is to be written, if anything.
 fn compter(
@@ -281,7 +295,7 @@ fn compter(
     bilan.chrono.extraction += duree;
     let a_ecrire = match r {
         Err(message) => {
-            eprintln!("erreur : {message}");
+            suivi.dire(|| eprintln!("erreur : {message}"));
             bilan.echecs += 1;
             None
         }
@@ -291,14 +305,21 @@ fn compter(
             for (compte, n) in bilan.comptes.iter_mut().zip(ex.nombres_de_lignes()) {
                 *compte += n;
             }
+            let chemin = t.entree.chemin.display();
+            let mut n = 0;
             for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
-                let dire = || eprintln!("erreur : {} : {} : {}", t.entree.chemin.display(), a.code, a.message);
-                match &suivi.barre {
-                    Some(b) => b.suspend(dire),
-                    None => dire(),
+                n += 1;
+                if n <= ERREURS_AFFICHEES {
+                    suivi.dire(|| eprintln!("erreur : {chemin} : {} : {}", a.code, a.message));
                 }
                 bilan.echecs += 1;
                 bilan.erreurs += 1;
+            }
+            if n > ERREURS_AFFICHEES {
+                let reste = n - ERREURS_AFFICHEES;
+                suivi.dire(|| {
+                    eprintln!("erreur : {chemin} : … et {reste} autre(s) erreur(s), toutes dans anomalies.csv")
+                });
             }
             Some(((ex, rows), rendu, fil))
         }

@@ -183,18 +183,14 @@ pub(crate) fn normaliser_element(
     let mut preambule: Vec<&str> = Vec::new();
     let mut paires: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut attribution: Option<String> = None;
+    // Attribution lines after the first: the first of them and how many.
+    let mut en_trop: Option<(&str, usize)> = None;
     for bloc in &element.blocs {
         if est_attribution(&bloc.texte) {
             if attribution.is_none() {
                 attribution = Some(bloc.texte.clone());
             } else {
-                constats.ajouter(
-                    Some(tid),
-                    "attribution-multiple",
-                    Severite::Avertissement,
-                    "Le témoignage porte plusieurs lignes « Témoignage de … » ; la première est retenue.".into(),
-                    Some(bloc.texte.clone()),
-                );
+                en_trop.get_or_insert((&bloc.texte, 0)).1 += 1;
             }
         } else if est_question(bloc) {
             paires.push((&bloc.texte, Vec::new()));
@@ -203,6 +199,20 @@ pub(crate) fn normaliser_element(
         } else {
             preambule.push(&bloc.texte);
         }
+    }
+
+    if let Some((deuxieme, n)) = en_trop {
+        // One finding per testimonial, however many lines there are.
+        constats.ajouter(
+            Some(tid),
+            "attribution-multiple",
+            Severite::Avertissement,
+            format!(
+                "Le témoignage porte {} lignes « Témoignage de … » ; la première est retenue, la preuve est la deuxième.",
+                n + 1
+            ),
+            Some(deuxieme.to_string()),
+        );
     }
 
     let brut: Vec<&str> = element.blocs.iter().flat_map(|b| gras_markdown(&b.texte)).collect();
