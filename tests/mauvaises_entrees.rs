@@ -120,13 +120,18 @@ fn mauvaises_entrees_a_folder_of_ten_thousand_files() {
 /// cut reported, the facts still found. Before the bound, the first page
 /// took about a minute and gigabytes of memory, its evidence columns being
 /// the whole paragraph once per figure, and the second ran for minutes.
+/// An accordion item `id` asking one question, followed by `corps`.
+fn item(id: &str, corps: &str) -> String {
+    format!(
+        "<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{id}\">Projet {id}</button><div class=\"accordion-content\" id=\"{id}\"><p><strong>Pouvez-vous décrire le projet ?</strong></p>{corps}</div></div>\n"
+    )
+}
+
 #[test]
 fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
     let wd = Workdir::new();
     let element = |id: &str, texte: &str| {
-        format!(
-            "---\ntitle: {id}\n---\n<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{id}\">Projet {id}</button><div class=\"accordion-content\" id=\"{id}\"><p><strong>Pouvez-vous décrire le projet ?</strong></p><p>{texte}</p><p>Témoignage de la DINUM</p></div></div>\n"
-        )
+        format!("---\ntitle: {id}\n---\n{}", item(id, &format!("<p>{texte}</p><p>Témoignage de la DINUM</p>")))
     };
     let chiffres: Vec<String> =
         (1..=3000).map(|i| format!("plus de {i} millions de requêtes par jour hébergées chez OVHcloud")).collect();
@@ -172,11 +177,7 @@ fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
 #[test]
 fn mauvaises_entrees_a_flood_of_findings_is_summed_up() {
     let wd = Workdir::new();
-    let element = |id: &str, corps: &str| {
-        format!(
-            "<div class=\"accordion-item\"><button class=\"accordion-title\" aria-controls=\"{id}\">Projet {id}</button><div class=\"accordion-content\" id=\"{id}\"><p><strong>Pouvez-vous décrire le projet ?</strong></p><p>Un projet hébergé chez OVHcloud.</p>{corps}</div></div>\n"
-        )
-    };
+    let element = |id: &str, corps: &str| item(id, &format!("<p>Un projet hébergé chez OVHcloud.</p>{corps}"));
     // One item with 3,000 attribution lines, then the same id 30 times.
     let lignes: String = (1..=3000).map(|i| format!("<p>Témoignage de la direction numéro {i}</p>")).collect();
     let mut page = format!("---\ntitle: Crue\n---\n{}", element("crue", &lignes));
