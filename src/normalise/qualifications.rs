@@ -667,6 +667,9 @@ struct Mot {
     elide: bool,
 }
 
+/// A word (Unicode `\w+`): the definition [`de_mot`], [`mots`] and
+/// [`mot_avant`] implement without the regex engine, kept for their tests.
+#[cfg(test)]
 fn re_mot() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| Regex::new(r"\w+").unwrap())
@@ -680,6 +683,18 @@ fn de_mot(c: char) -> bool {
     } else {
         regex_syntax::is_word_character(c)
     }
+}
+
+/// The last word of `re_mot` in `bas[..debut]` ("" if none), read backwards
+/// from `debut`: the last match of a search from the start, without the
+/// search (it was quadratic on a sentence naming "SNC" over and over).
+fn mot_avant(bas: &str, debut: usize) -> &str {
+    let avant = &bas[..debut];
+    let Some(fin) = avant.char_indices().rev().find(|&(_, c)| de_mot(c)).map(|(i, c)| i + c.len_utf8()) else {
+        return "";
+    };
+    let depart = avant[..fin].char_indices().rev().find(|&(_, c)| !de_mot(c)).map_or(0, |(i, c)| i + c.len_utf8());
+    &avant[depart..fin]
 }
 
 fn mots(bas: &str, plage: Range<usize>) -> Vec<Mot> {
@@ -912,8 +927,7 @@ fn reperer(texte: &Plie) -> Vec<Occurrence> {
         re(r"\b(bsi|certif\w*|attestation\w*|referentiel\w*|catalogue|qualif\w*|audit\w*|conformite|conforme\w*|label\w*)\b", &R)
             .is_match(bas)
     };
-    let mot_precedent =
-        |debut: usize| -> &str { re_mot().find_iter(&bas[..debut]).last().map(|m| m.as_str()).unwrap_or("") };
+    let mot_precedent = |debut: usize| mot_avant(bas, debut);
     let mut sortie: Vec<Occurrence> = Vec::new();
     let mut ajouter = |sorte: Sorte, plage: Range<usize>| sortie.push(Occurrence { sorte, plage });
 
@@ -1152,6 +1166,17 @@ mod tests {
             let (a, b) = (bornes[a % bornes.len()], bornes[b % bornes.len()]);
             let attendu = a >= b || re_mot().find_iter(&s[a..b]).count() <= n;
             proptest::prop_assert_eq!(au_plus_mots(&s, a..b, n), attendu);
+        }
+
+        /// The word before a place is the last word a regex search finds there.
+        #[test]
+        fn mot_avant_comme_la_regex(s in "(?s).{0,30}", t in "[a-z0-9 _'\\-π\u{300}\u{a0}éß٣]{0,40}", a in 0usize..41) {
+            for x in [&s, &t] {
+                let bornes: Vec<usize> = x.char_indices().map(|(i, _)| i).chain([x.len()]).collect();
+                let a = bornes[a % bornes.len()];
+                let attendu = re_mot().find_iter(&x[..a]).last().map_or("", |m| m.as_str());
+                proptest::prop_assert_eq!(mot_avant(x, a), attendu);
+            }
         }
 
         #[test]
