@@ -341,7 +341,40 @@ def dict_lists(obj: dict) -> dict[str, list]:
     return {k: v for k, v in obj.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
 
 
-def check_json(ds: Path, row_counts: dict[str, int], ids: dict[str, list]) -> None:
+def render_json(value, field_type: str) -> str:
+    """A JSON value as the CSV writes its column (dates are already strings)."""
+    if field_type == "date" and isinstance(value, str):
+        return value
+    return render(value, field_type)
+
+
+def check_json_columns(key: str, objects: list, arrow: tuple | None) -> None:
+    """Every column of the table is in each JSON object, with the Parquet value."""
+    if arrow is None:
+        return
+    tbl, fields = arrow
+    if len(objects) != tbl.num_rows:
+        return  # already reported by the row counts
+    bad = 0
+    for name, ftype in fields:
+        column = tbl.column(name).to_pylist()
+        for i, (obj, expected) in enumerate(zip(objects, column)):
+            if name not in obj:
+                fail(f"json: {key}[{i}] has no key {name!r} (a column of table {key})")
+                return
+            try:
+                got = render_json(obj[name], ftype)
+            except (ValueError, TypeError) as e:
+                got = f"<{e}>"
+            if got != render(expected, ftype):
+                bad += 1
+                if bad <= 5:
+                    fail(f"json: {key}[{i}].{name} is {obj[name]!r}, the Parquet table has {expected!r}")
+    if bad == 0:
+        info(f"{key}: every column of every row in the JSON as in the Parquet table")
+
+
+def check_json(ds: Path, row_counts: dict[str, int], ids: dict[str, list], arrow: dict | None = None) -> None:
     print("\n== json/temoignages.json")
     doc = load_json(ds / "json" / "temoignages.json")
     if doc is None:
@@ -375,8 +408,14 @@ def check_json(ds: Path, row_counts: dict[str, int], ids: dict[str, list]) -> No
             if got != ids[key]:
                 fail(f"json: the {key} identifiants {got[:5]}… differ from the table's {ids[key][:5]}… (values or order)")
 
+    arrow = arrow or {}
+    check_json_columns("documents", documents, arrow.get("documents"))
+    check_json_columns("temoignages", testimonials, arrow.get("temoignages"))
+
     # Nested rows named like a table (e.g. questions_reponses under each
-    # testimonial) must add up to that table's row count, wherever they sit.
+    # testimonial), or like a table followed by "_lignes" where the parent
+    # has a column of the table's name, must add up to that table's row
+    # count, wherever they sit.
     nested: dict[str, int] = {}
     levels = [doc] if isinstance(doc, dict) else []
     levels += documents + testimonials
@@ -384,6 +423,8 @@ def check_json(ds: Path, row_counts: dict[str, int], ids: dict[str, list]) -> No
         for k, v in dict_lists(obj).items():
             if k in ("documents", "temoignages"):
                 continue
+            if k.endswith("_lignes") and k[: -len("_lignes")] in row_counts:
+                k = k[: -len("_lignes")]
             nested[k] = nested.get(k, 0) + len(v)
     for k, n in sorted(nested.items()):
         if k in row_counts:
@@ -496,6 +537,7 @@ def main(argv: list[str]) -> int:
     row_counts: dict[str, int] = {}
     ids: dict[str, list] = {}
     tables_ok: set[str] = set()
+    arrow: dict[str, tuple] = {}
     summary = []
 
     for schema_path in schema_files:
@@ -514,6 +556,7 @@ def main(argv: list[str]) -> int:
         tbl = check_parquet_file(table, ppath, fields)
         if tbl is not None:
             row_counts[table] = tbl.num_rows
+            arrow[table] = (tbl, fields)
             if "identifiant" in tbl.column_names:
                 ids[table] = tbl.column("identifiant").to_pylist()
             check_polars(table, ppath, fields, tbl.num_rows)
@@ -525,7 +568,7 @@ def main(argv: list[str]) -> int:
         status = "ok" if len(FAILURES) == before else f"{len(FAILURES) - before} failure(s)"
         summary.append((table, row_counts.get(table, "?"), len(fields), status))
 
-    check_json(ds, row_counts, ids)
+    check_json(ds, row_counts, ids, arrow)
     check_joins(con, tables_ok, tables)
 
     print("\n== summary")

@@ -23,7 +23,7 @@ pub enum Command {
         /// Files, folders or http(s):// URLs to read (folders: .md, .markdown, .html, .htm, recursively).
         #[arg(default_value = crate::config::ENTREE_PAR_DEFAUT)]
         inputs: Vec<PathBuf>,
-        /// Dataset folder to write.
+        /// Dataset folder to write: absent, empty, or a dataset written by build (anything else is refused).
         #[arg(long, short, value_name = "DIR", default_value = crate::config::SORTIE_PAR_DEFAUT)]
         out: PathBuf,
         /// Folder holding organisations.csv and mentions.csv [default: input/referentiels if present, else the built-in copies].

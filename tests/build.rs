@@ -119,6 +119,14 @@ fn build_writes_the_spec_layout() {
     let t = &json["documents"][0]["temoignages"];
     assert_eq!(t.as_array().unwrap().len(), 10);
     assert!(t[0]["questions_reponses"].as_array().unwrap().len() >= 3);
+    // The testimonial's own column keeps its value beside the rows of the
+    // table of the same name.
+    let dile = t.as_array().unwrap().iter().find(|x| x["sigle"] == "DILE").unwrap();
+    assert_eq!(dile["qualifications"], serde_json::json!(["SecNumCloud"]));
+    let lignes = dile["qualifications_lignes"].as_array().unwrap();
+    assert_eq!(lignes.len(), 1);
+    assert_eq!(lignes[0]["qualification"], "SecNumCloud");
+    assert_eq!(lignes[0]["statut"], "obtenue");
 }
 
 #[test]
@@ -165,6 +173,54 @@ fn build_replaces_an_existing_dataset() {
     assert_eq!(code(&wd.run(&["build", "p", "--out", "ds"])), 0);
     assert_eq!(wd.csv("ds/csv/documents.csv").len(), 2);
     assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}
+
+#[test]
+fn build_never_replaces_what_is_not_its_own_dataset() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "p/seed.md");
+    let refuse = |out: &str, attendu: &str| {
+        let o = wd.run(&["build", "p", "--out", out]);
+        assert_eq!(code(&o), 2, "{out}: {}", stderr(&o));
+        assert!(stderr(&o).contains(attendu) && stderr(&o).contains("rien n'est écrit"), "{out}: {}", stderr(&o));
+    };
+    // A folder of other things: refused, left as it was, no lock file beside it.
+    wd.write("notes/important.txt", "à garder");
+    refuse("notes", "n'est ni vide ni un jeu produit par temoignages");
+    assert_eq!(wd.read("notes/important.txt"), "à garder");
+    assert!(!wd.path(".notes.lock").exists());
+    // Another data package (not this dataset) is not ours either.
+    wd.write("autre/datapackage.json", r#"{"name": "autre-jeu", "resources": []}"#);
+    refuse("autre", "n'est ni vide ni un jeu produit par temoignages");
+    assert!(wd.path("autre/datapackage.json").is_file());
+    // A file.
+    wd.write("fichier", "bonjour");
+    refuse("fichier", "existe et n'est pas un dossier");
+    assert_eq!(wd.read("fichier"), "bonjour");
+    // The input folder itself, or a folder holding an input.
+    refuse("p", "l'entrée p est dans le dossier de sortie p");
+    assert!(wd.path("p/seed.md").is_file());
+    let o = wd.run(&["build", "p/seed.md", "--out", "."]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(wd.path("p/seed.md").is_file());
+    let restes: Vec<_> = std::fs::read_dir(wd.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(restes.is_empty(), "{restes:?}");
+
+    // An empty folder, then the dataset written there, are replaced.
+    std::fs::create_dir(wd.path("vide")).unwrap();
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "vide"])), 0);
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "vide"])), 0);
+    assert_eq!(wd.csv("vide/csv/temoignages.csv").len(), 10);
+    // A link to the dataset stays a link; the folder it points to is replaced.
+    std::os::unix::fs::symlink("vide", wd.path("lien")).unwrap();
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "lien"])), 0);
+    assert!(std::fs::symlink_metadata(wd.path("lien")).unwrap().file_type().is_symlink());
+    assert_eq!(code(&wd.run(&["validate", "vide"])), 0);
 }
 
 #[test]

@@ -638,11 +638,61 @@ fn pic_memoire() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// What may be replaced by a build: nothing, an empty folder, or a dataset
+/// this tool wrote (its `datapackage.json` names the dataset). A symbolic
+/// link is followed, so that the folder it points to is the one replaced.
+/// Anything else (a file, a folder of other things, a folder holding one of
+/// the inputs) is refused before anything is written, since the swap would
+/// remove what it holds. Gives the folder to write.
+fn verifier_sortie(cfg: &BuildConfig) -> Result<PathBuf> {
+    let demande = &cfg.sortie;
+    let sortie = match std::fs::symlink_metadata(demande) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(demande.clone()),
+        Err(e) => bail!("{} : {e} ; rien n'est écrit", demande.display()),
+        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(demande) {
+            Ok(cible) => cible,
+            // A link to nothing: the folder is created where it points.
+            Err(_) => bail!("{} est un lien symbolique vers un chemin absent ; rien n'est écrit", demande.display()),
+        },
+        Ok(_) => demande.clone(),
+    };
+    if !sortie.is_dir() {
+        bail!("{} existe et n'est pas un dossier ; rien n'est écrit (choisissez un autre --out)", demande.display());
+    }
+    let racine = std::fs::canonicalize(&sortie).with_context(|| format!("{}", demande.display()))?;
+    for e in &cfg.entrees {
+        if let Ok(entree) = std::fs::canonicalize(e) {
+            if entree.starts_with(&racine) {
+                bail!(
+                    "l'entrée {} est dans le dossier de sortie {} : build remplace tout ce dossier ; rien n'est écrit (choisissez un autre --out)",
+                    e.display(),
+                    demande.display()
+                );
+            }
+        }
+    }
+    let vide =
+        std::fs::read_dir(&sortie).with_context(|| format!("lecture de {}", demande.display()))?.next().is_none();
+    let jeu = std::fs::read(sortie.join("datapackage.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|d| d["name"] == export::schema::DATASET_NAME);
+    if !vide && !jeu {
+        bail!(
+            "{} n'est ni vide ni un jeu produit par temoignages (pas de datapackage.json nommé « {} ») : build remplacerait tout son contenu ; rien n'est écrit (videz-le ou choisissez un autre --out)",
+            demande.display(),
+            export::schema::DATASET_NAME
+        );
+    }
+    Ok(sortie)
+}
+
 pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     let debut = std::time::Instant::now();
     let refs = referentiels(cfg)?;
-    let _verrou = verrouiller(&cfg.sortie, cfg.quiet)?;
-    let tmp = dossier_temporaire(&cfg.sortie)?;
+    let sortie = verifier_sortie(cfg)?;
+    let _verrou = verrouiller(&sortie, cfg.quiet)?;
+    let tmp = dossier_temporaire(&sortie)?;
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).with_context(|| format!("nettoyage de {}", tmp.display()))?;
     }
@@ -691,7 +741,7 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
         let _ = std::fs::remove_dir_all(&tmp);
         bail!("le jeu produit ne passe pas la validation ; {} laissé tel quel", cfg.sortie.display());
     }
-    if let Err(e) = remplacer(&tmp, &cfg.sortie) {
+    if let Err(e) = remplacer(&tmp, &sortie) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }

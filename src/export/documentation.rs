@@ -241,7 +241,9 @@ pub fn documentation(y: &Synthese, fichiers: &[Fichier]) -> String {
     let _ = writeln!(
         s,
         "Types : {}. Le JSON (`json/temoignages.json`) est un seul document imbriqué : documents → témoignages → \
-         leurs lignes, avec les mêmes noms et valeurs que les tables.\n",
+         leurs lignes, avec les mêmes noms et valeurs que les tables ; les lignes de la table \
+         `qualifications` d'un témoignage sont sous `qualifications_lignes`, puisque `qualifications` y est \
+         la colonne du témoignage (les qualifications obtenues).\n",
         [Kind::Texte, Kind::Entier, Kind::Nombre, Kind::Booleen, Kind::Date, Kind::Liste]
             .iter()
             .map(|k| format!("`{}`", k.table_schema_type()))

@@ -274,7 +274,7 @@ impl Exporteur {
             schema: None,
             title: "Jeu complet (JSON imbriqué)".into(),
             description:
-                "Un seul document : documents → témoignages → leurs lignes, mêmes noms et valeurs que les tables."
+                "Un seul document : documents → témoignages → leurs lignes, mêmes noms et valeurs que les tables (les lignes de la table qualifications sous qualifications_lignes)."
                     .into(),
         });
         let mut dp = creer(&self.dir, "datapackage.json")?;

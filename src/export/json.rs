@@ -1,8 +1,11 @@
 //! JSON writer: one nested document, `documents` → their `temoignages` →
-//! each testimonial's rows (questions_reponses, indicateurs, qualifications,
-//! mentions, liens, anomalies); a document also carries its links and
-//! findings that belong to no testimonial. Keys and values are the tables'
-//! own (dates as `YYYY-MM-DD`, lists as arrays, missing as null).
+//! each testimonial's rows (questions_reponses, indicateurs,
+//! qualifications_lignes, mentions, liens, anomalies: the rows of the
+//! `qualifications` table are under `qualifications_lignes`, since
+//! `qualifications` is the testimonial's own column); a document also
+//! carries its links and findings that belong to no testimonial. Keys and
+//! values are the tables' own (dates as `YYYY-MM-DD`, lists as arrays,
+//! missing as null).
 
 use crate::fields::{self, Table};
 use crate::model::{Extraction, ParTemoignage, Row, Value};
@@ -60,7 +63,10 @@ pub fn document_objet(ex: &Extraction) -> Json {
             let id = Some(id.as_str());
             o.insert("questions_reponses".into(), children(&fields::QUESTIONS_REPONSES, &qr, "temoignage", id));
             o.insert("indicateurs".into(), children(&fields::INDICATEURS, &ind, "temoignage", id));
-            o.insert("qualifications".into(), children(&fields::QUALIFICATIONS, &qual, "temoignage", id));
+            o.insert(
+                cle_enfant(&fields::TEMOIGNAGES, &fields::QUALIFICATIONS).into(),
+                children(&fields::QUALIFICATIONS, &qual, "temoignage", id),
+            );
             o.insert("mentions".into(), children(&fields::MENTIONS, &men, "temoignage", id));
             o.insert("liens".into(), children(&fields::LIENS, &liens, "temoignage", id));
             o.insert("anomalies".into(), children(&fields::ANOMALIES, &anom, "temoignage", id));
@@ -85,7 +91,7 @@ pub fn ecrire_document(rows: &[Vec<Row>; 8], marge: &[u8], out: &mut Vec<u8>) ->
     let enfants_t = [
         ("questions_reponses", Rattaches::de(&fields::QUESTIONS_REPONSES, qr)),
         ("indicateurs", Rattaches::de(&fields::INDICATEURS, ind)),
-        ("qualifications", Rattaches::de(&fields::QUALIFICATIONS, qual)),
+        (cle_enfant(&fields::TEMOIGNAGES, &fields::QUALIFICATIONS), Rattaches::de(&fields::QUALIFICATIONS, qual)),
         ("mentions", Rattaches::de(&fields::MENTIONS, men)),
         ("liens", Rattaches::de(&fields::LIENS, liens)),
         ("anomalies", Rattaches::de(&fields::ANOMALIES, anom)),
@@ -98,6 +104,21 @@ pub fn ecrire_document(rows: &[Vec<Row>; 8], marge: &[u8], out: &mut Vec<u8>) ->
         ("anomalies", Enfant::HorsTemoignage(&fields::ANOMALIES, anom)),
     ];
     j.objet(&fields::DOCUMENTS, d, &doc)
+}
+
+/// The key of a child table's rows in an object of `parent`: the table's
+/// name, or, where `parent` has a column of that name, the name followed by
+/// `_lignes`, so that the column keeps its value. The one case:
+/// `temoignages.qualifications` (the qualifications obtained) beside the
+/// rows of the `qualifications` table (`qualifications_lignes`).
+pub fn cle_enfant(parent: &Table, enfant: &'static Table) -> &'static str {
+    if parent.field(enfant.name).is_none() {
+        return enfant.name;
+    }
+    match enfant.name {
+        "qualifications" => "qualifications_lignes",
+        autre => panic!("the column {}.{autre} has no key for its child table", parent.name),
+    }
 }
 
 /// A child table's rows with their index by testimonial.
@@ -176,23 +197,19 @@ impl Jolie<'_> {
         self.out.push(c);
     }
 
-    /// A row as an object; a child of the same name as a column takes the
-    /// column's place (as `Map::insert` does), other children follow.
+    /// A row as an object: its columns, then its children (whose keys are
+    /// never a column's, [`cle_enfant`]).
     fn objet(&mut self, table: &Table, row: &Row, enfants: &[(&'static str, Enfant<'_>)]) -> std::io::Result<()> {
         self.ouvrir(b'{');
         let mut premier = true;
         for (f, v) in table.fields.iter().zip(&row.0) {
             self.cle(&mut premier, f.name);
-            match enfants.iter().find(|(k, _)| *k == f.name) {
-                Some((_, e)) => self.enfant(e)?,
-                None => self.valeur(v)?,
-            }
+            self.valeur(v)?;
         }
         for (k, e) in enfants {
-            if !table.fields.iter().any(|f| f.name == *k) {
-                self.cle(&mut premier, k);
-                self.enfant(e)?;
-            }
+            debug_assert!(table.field(k).is_none(), "{k} is a column of {}", table.name);
+            self.cle(&mut premier, k);
+            self.enfant(e)?;
         }
         self.fermer(b'}', premier);
         Ok(())
