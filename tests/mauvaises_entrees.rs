@@ -210,3 +210,25 @@ fn mauvaises_entrees_a_flood_of_findings_is_summed_up() {
     assert!(stdout(&o).contains("(29 erreur(s))"), "the summary counts them all: {}", stdout(&o));
     assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
 }
+
+#[test]
+fn mauvaises_entrees_a_front_matter_never_closed_is_reported_and_read() {
+    let wd = Workdir::new();
+    wd.write(
+        "p/ouvert.md",
+        format!("---\ntitle: Essai\ndate: 2024-01-01\n{}", item("x", "<p>Réponse.</p><p>Témoignage de la DINUM</p>")),
+    );
+    wd.write("p/nu.md", format!("---\n{}", item("y", "<p>Réponse.</p><p>Témoignage de la DINUM</p>")));
+    let o = wd.run(&["build", "p", "--out", "ds"]);
+    let err = stderr(&o);
+    assert_eq!(code(&o), 1, "{err}");
+    assert!(err.contains("p/ouvert.md : front-matter-non-ferme") && err.contains("ligne 1"), "{err}");
+    assert!(err.contains("les lignes 2 à 3 sont lues comme front matter"), "{err}");
+    assert!(err.contains("p/nu.md : front-matter-non-ferme") && err.contains("sans front matter"), "{err}");
+    let d = wd.csv("ds/csv/documents.csv");
+    let ouvert = d.iter().find(|r| r["identifiant"] == "ouvert").unwrap();
+    assert_eq!((ouvert["titre"].as_str(), ouvert["date_publication"].as_str()), ("Essai", "2024-01-01"));
+    let t = wd.csv("ds/csv/temoignages.csv");
+    assert!(t.iter().any(|r| r["identifiant"] == "ouvert--x") && t.iter().any(|r| r["identifiant"] == "nu--y"));
+    assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
+}

@@ -160,6 +160,42 @@ pub fn split(text: &str) -> Split<'_> {
     none
 }
 
+/// A front matter opened on the first line and never closed: the lines
+/// after the opening fence that read as YAML (a `key:` at the start of the
+/// line, an indented line, a list item, a comment, a blank line between
+/// them), and the body after them. `None` when `split` finds a front matter
+/// or the page opens with no fence. Jekyll reads no front matter there (the
+/// page loses its title and date, and shows those lines in its text); here
+/// what can be read still is, and the fault is reported.
+pub fn split_non_ferme(text: &str) -> Option<Split<'_>> {
+    if split(text).yaml.is_some() {
+        return None;
+    }
+    let rest = text.strip_prefix("---")?.trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let start = text.len() - rest.len();
+    let mut fin = start;
+    let mut pos = start;
+    let mut lignes = 0;
+    for l in rest.split_inclusive('\n') {
+        let bare = l.trim_end_matches(['\n', '\r']);
+        let cle = bare.split_once(':').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+        let yaml = cle || bare.starts_with([' ', '\t', '#']) || bare.starts_with("- ") || bare.trim().is_empty();
+        if !yaml {
+            break;
+        }
+        pos += l.len();
+        if !bare.trim().is_empty() {
+            fin = pos;
+            lignes = text[..pos].matches('\n').count();
+        }
+    }
+    let body_line = if fin == start { 2 } else { lignes + 1 };
+    Some(Split { yaml: Some(&text[start..fin]), body: &text[fin..], body_line })
+}
+
 /// serde-saphyr's message on one line, with the line counted in the file
 /// (the YAML starts on line 2, after the opening `---`):
 /// "error: line 1 column 8: unclosed bracket '['" + a source excerpt →
@@ -268,6 +304,23 @@ pub fn recuperer(yaml: &str) -> FrontMatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_jamais_ferme() {
+        let t = "---\ntitle: Essai\ndate: 2024-01-01\ntags:\n  - a\n\n<div>corps: pas du YAML</div>\n";
+        let s = split_non_ferme(t).unwrap();
+        assert_eq!(s.yaml, Some("title: Essai\ndate: 2024-01-01\ntags:\n  - a\n"));
+        assert_eq!(s.body, "\n<div>corps: pas du YAML</div>\n");
+        assert_eq!(s.body_line, 6);
+        assert_eq!(recuperer(s.yaml.unwrap()).title.as_deref(), Some("Essai"));
+        // The body right after the fence.
+        let s = split_non_ferme("---\n<p>Texte</p>\n").unwrap();
+        assert_eq!((s.yaml, s.body, s.body_line), (Some(""), "<p>Texte</p>\n", 2));
+        // A closed front matter, or none at all: not this case.
+        assert!(split_non_ferme("---\ntitle: x\n---\ncorps\n").is_none());
+        assert!(split_non_ferme("title: x\ncorps\n").is_none());
+        assert!(split_non_ferme("--- \r\ntitle: x\r\n").is_some());
+    }
 
     /// The shapes as `#[serde(untagged)]` reads them: the reference.
     #[derive(Debug, Deserialize)]

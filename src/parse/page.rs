@@ -346,8 +346,28 @@ fn est_element(e: &ElementRef<'_>) -> bool {
 /// Parses one page. Never fails: what cannot be read is reported in
 /// `erreur_front` and the rest is still read.
 pub fn parse_page(text: &str, format: Format) -> PageBrute {
-    let split = frontmatter::split(text);
+    let mut constats = Vec::new();
+    let mut split = frontmatter::split(text);
+    let mut front_non_ferme = false;
+    if let Some(s) = frontmatter::split_non_ferme(text) {
+        constats.push((
+            "front-matter-non-ferme",
+            crate::model::Severite::Erreur,
+            format!(
+                "ligne 1 : le front matter ouvert par `---` n'est jamais fermé (aucune ligne `---` ou `...` après) : Jekyll ne lit alors aucun front matter (la page perd son titre et sa date, ces lignes s'affichent dans le texte) ; {}",
+                match s.body_line {
+                    2 => "la suite est lue comme corps, sans front matter".to_string(),
+                    3 => "la ligne 2 est lue comme front matter, la suite comme corps".to_string(),
+                    n => format!("les lignes 2 à {} sont lues comme front matter, la suite comme corps", n - 1),
+                }
+            ),
+        ));
+        split = s;
+        front_non_ferme = true;
+    }
     let (front, erreur_front) = match split.yaml {
+        // What the lines before the body give, read one by one.
+        Some(yaml) if front_non_ferme => (frontmatter::recuperer(yaml), None),
         Some(yaml) => match frontmatter::parse(yaml) {
             Ok(f) => (f, None),
             // The front matter starts on line 2 of the file; what can be
@@ -360,7 +380,6 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
         Format::Markdown => kramdown::rendre(split.body),
         Format::Html => split.body.to_string(),
     };
-    let mut constats = Vec::new();
     if let Some(pos) = coupee_dans_une_balise(text) {
         constats.push((
             "page-tronquee",
