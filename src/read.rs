@@ -111,6 +111,18 @@ fn ressemble_html(octets: &[u8]) -> bool {
         || (debut.starts_with("<!--") && debut.contains("<html"))
 }
 
+/// A file system error in French for the common cases (the system's own
+/// text otherwise, with its code).
+pub fn erreur_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "introuvable (ni fichier ni dossier à ce chemin)".into(),
+        K::PermissionDenied => "accès refusé".into(),
+        K::NotADirectory => "un élément du chemin n'est pas un dossier".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// A problem with an input path itself (missing, unreadable folder…).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErreurEntree {
@@ -141,7 +153,7 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
             continue;
         }
         match std::fs::metadata(input) {
-            Err(e) => erreurs.push(ErreurEntree { chemin: input.display().to_string(), message: e.to_string() }),
+            Err(e) => erreurs.push(ErreurEntree { chemin: input.display().to_string(), message: erreur_io(&e) }),
             Ok(m) if m.is_dir() => {
                 let mut vus = HashSet::new();
                 parcourir(input, input, &mut vus, &mut entrees, &mut erreurs, &mut sans_entete);
@@ -231,14 +243,14 @@ fn parcourir(
             }
         }
         Err(e) => {
-            erreurs.push(ErreurEntree { chemin: dir.display().to_string(), message: e.to_string() });
+            erreurs.push(ErreurEntree { chemin: dir.display().to_string(), message: erreur_io(&e) });
             return;
         }
     }
     let lecture = match std::fs::read_dir(dir) {
         Ok(r) => r,
         Err(e) => {
-            erreurs.push(ErreurEntree { chemin: dir.display().to_string(), message: e.to_string() });
+            erreurs.push(ErreurEntree { chemin: dir.display().to_string(), message: erreur_io(&e) });
             return;
         }
     };
@@ -271,7 +283,7 @@ fn parcourir(
                     entrees.push(Entree { relatif, chemin: p, url: None });
                 }
             }
-            Err(e) => erreurs.push(ErreurEntree { chemin: p.display().to_string(), message: e.to_string() }),
+            Err(e) => erreurs.push(ErreurEntree { chemin: p.display().to_string(), message: erreur_io(&e) }),
         }
     }
 }

@@ -306,11 +306,15 @@ fn compter(
                 *compte += n;
             }
             let chemin = t.entree.chemin.display();
+            // A message that starts with the file's name (it stands alone in
+            // the anomalies table) does not repeat it after the path.
+            let nom = format!("{} : ", t.entree.chemin.file_name().unwrap_or_default().to_string_lossy());
             let mut n = 0;
             for a in ex.anomalies.iter().filter(|a| a.severite == Severite::Erreur) {
                 n += 1;
                 if n <= ERREURS_AFFICHEES {
-                    suivi.dire(|| eprintln!("erreur : {chemin} : {} : {}", a.code, a.message));
+                    let message = a.message.strip_prefix(&nom).unwrap_or(&a.message);
+                    suivi.dire(|| eprintln!("erreur : {chemin} : {} : {message}", a.code));
                 }
                 bilan.echecs += 1;
                 bilan.erreurs += 1;

@@ -7,6 +7,11 @@ use anyhow::Result;
 use std::path::Path;
 
 pub fn run(dir: &Path) -> Result<Sortie> {
+    if !dir.is_dir() {
+        let quoi = if dir.exists() { "n'est pas un dossier" } else { "n'existe pas" };
+        eprintln!("erreur : {} {quoi}", dir.display());
+        return Ok(Sortie::Impossible);
+    }
     if !dir.join("datapackage.json").is_file() {
         eprintln!("erreur : {} ne contient pas de datapackage.json", dir.display());
         return Ok(Sortie::Impossible);

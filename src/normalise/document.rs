@@ -498,7 +498,7 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
         }
         let n = page.elements.len();
         if n > 0 {
-            motifs.push(format!("{n} élément(s) d'accordéon sans ligne « Témoignage de … » un accordéon d'information (FAQ, organigramme, détails d'un guichet), pas des témoignages"));
+            motifs.push(format!("{n} élément(s) d'accordéon sans ligne « Témoignage de … » : un accordéon d'information (FAQ, organigramme, détails d'un guichet), pas des témoignages"));
         }
         if !page.sections_ouvertes.is_empty() {
             motifs.push(format!(

@@ -196,6 +196,29 @@ pub fn split_non_ferme(text: &str) -> Option<Split<'_>> {
     Some(Split { yaml: Some(&text[start..fin]), body: &text[fin..], body_line })
 }
 
+/// When a value opens a `[` or `{` and its line does not close it, the YAML
+/// reader reports the fault later (often at the next key, "illegal
+/// placement of ':'"): names the line where it was opened, unless that is
+/// the line the reader named. Empty otherwise.
+fn crochet_ouvert(yaml: &str, ligne_erreur: Option<usize>) -> String {
+    for (n, ligne) in (2..).zip(yaml.lines()) {
+        let Some((_, valeur)) = ligne.split_once(':') else { continue };
+        let v = valeur.trim_start();
+        let (ouvre, ferme) = match v.chars().next() {
+            Some('[') => ('[', ']'),
+            Some('{') => ('{', '}'),
+            _ => continue,
+        };
+        if v.matches(ouvre).count() > v.matches(ferme).count() {
+            if ligne_erreur == Some(n) {
+                return String::new();
+            }
+            return format!(" (le « {ouvre} » ouvert ligne {n} n'est pas fermé sur sa ligne)");
+        }
+    }
+    String::new()
+}
+
 /// serde-saphyr's message on one line, with the line counted in the file
 /// (the YAML starts on line 2, after the opening `---`):
 /// "error: line 1 column 8: unclosed bracket '['" + a source excerpt →
@@ -240,7 +263,11 @@ pub fn parse_reference(yaml: &str) -> Result<FrontMatter, String> {
 
 /// The reference reading, and the only source of errors.
 fn lire_saphyr(yaml: &str) -> Result<Raw, String> {
-    serde_saphyr::from_str(yaml).map_err(|e| message_court(&e.to_string()))
+    serde_saphyr::from_str(yaml).map_err(|e| {
+        let m = message_court(&e.to_string());
+        let ligne = m.strip_prefix("ligne ").and_then(|r| r.split(',').next()?.parse::<usize>().ok());
+        m + &crochet_ouvert(yaml, ligne)
+    })
 }
 
 /// The typed fields from the raw values, whichever reader gave them.
@@ -304,6 +331,16 @@ pub fn recuperer(yaml: &str) -> FrontMatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crochet_ouvert_nomme() {
+        let e = parse("title: Essai\ntags: [a, b\ndate: 2024-01-01\n").unwrap_err();
+        assert!(e.contains("(le « [ » ouvert ligne 3 n'est pas fermé sur sa ligne)"), "{e}");
+        let e = parse("title: [oops\ndate: 2024\n").unwrap_err();
+        assert!(e.contains("ouvert ligne 2"), "{e}");
+        assert_eq!(crochet_ouvert("tags: [a, b]\nt: {x: 1}\n", None), "");
+        assert_eq!(crochet_ouvert("t: [a\n", Some(2)), "");
+    }
 
     #[test]
     fn front_matter_jamais_ferme() {

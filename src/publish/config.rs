@@ -166,7 +166,15 @@ impl PublishConfig {
         }
         let cible = match (a.create, a.dataset.or_else(|| metadonnees.dataset.clone())) {
             (true, _) => Cible::Creer,
-            (false, Some(id)) if !id.trim().is_empty() => Cible::Existant(id.trim().to_string()),
+            (false, Some(id)) if !id.trim().is_empty() => {
+                let id = id.trim();
+                // data.gouv.fr's dataset ids are ObjectIds; a slug would
+                // be answered too, but changes with the title.
+                if id.len() != 24 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    bail!("« {id} » n'est pas un identifiant de jeu de données data.gouv.fr (24 caractères hexadécimaux, celui de l'URL de l'API ; jamais le slug, qui change avec le titre)");
+                }
+                Cible::Existant(id.to_string())
+            }
             _ => bail!("aucun jeu de données désigné : passez --dataset ID, ajoutez `dataset = \"ID\"` à {METADONNEES_PAR_DEFAUT}, ou créez-le avec --create"),
         };
         let rapport = a.report.unwrap_or_else(|| {
@@ -210,10 +218,25 @@ mod tests {
     #[test]
     fn key_never_shows_in_debug() {
         let c = PublishConfig::resoudre(
-            Arguments { dataset: Some("abc".into()), ..Default::default() },
+            Arguments { dataset: Some("65a1b2c3d4e5f60718293a4b".into()), ..Default::default() },
             Some("secret-123".into()),
         )
         .unwrap();
         assert!(!format!("{c:?}").contains("secret-123"));
+    }
+
+    #[test]
+    fn a_slug_is_not_a_dataset_id() {
+        for id in ["cloud-temoignages", "65a1b2c3d4e5f60718293a4", "65a1b2c3d4e5f60718293a4g"] {
+            let e = PublishConfig::resoudre(Arguments { dataset: Some(id.into()), ..Default::default() }, None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(id) && e.contains("24 caractères hexadécimaux"), "{e}");
+        }
+        let ok = PublishConfig::resoudre(
+            Arguments { dataset: Some(" 65A1b2c3d4e5f60718293a4b ".into()), ..Default::default() },
+            None,
+        );
+        assert_eq!(ok.unwrap().cible, Cible::Existant("65A1b2c3d4e5f60718293a4b".into()));
     }
 }
