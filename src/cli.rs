@@ -58,12 +58,12 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct PublishArgs {
-    /// Dataset folder to publish.
+    /// Dataset folder to publish [default: output].
     pub dir: Option<PathBuf>,
     /// udata API base [default: api_url of the metadata file, else https://www.data.gouv.fr/api/1].
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
-    /// Id of the dataset to publish to [default: dataset of the metadata file].
+    /// Id of the dataset to publish to: 24 hex characters, never the slug [default: dataset of the metadata file].
     #[arg(long, value_name = "ID", conflicts_with = "create")]
     pub dataset: Option<String>,
     /// Create a new dataset (kept private until its files are uploaded).

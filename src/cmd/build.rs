@@ -18,7 +18,7 @@ fn referentiels(cfg: &BuildConfig) -> Result<Referentiels> {
         Some(dir) => {
             let lire = |nom: &str| -> Result<String> {
                 let p = dir.join(nom);
-                std::fs::read_to_string(&p).with_context(|| format!("lecture de {}", p.display()))
+                std::fs::read_to_string(&p).map_err(|e| anyhow::anyhow!("{} : {}", p.display(), read::erreur_io(&e)))
             };
             Referentiels::depuis_csv(&lire("organisations.csv")?, &lire("mentions.csv")?)
                 .map_err(|e| anyhow::anyhow!("{} : {e}", dir.display()))

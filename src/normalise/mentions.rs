@@ -247,7 +247,7 @@ impl Referentiel {
         let mut lignes = lecteur.records();
         match lignes.next() {
             None => return Err("ligne 1 : en-tête manquant (attendu « categorie,nom,variantes,description »)".into()),
-            Some(Err(e)) => return Err(format!("ligne 1 : {e}")),
+            Some(Err(e)) => return Err(super::erreur_csv(&e)),
             Some(Ok(r)) => {
                 if r.iter().ne(EN_TETE.iter().copied()) {
                     return Err(format!(
@@ -262,10 +262,7 @@ impl Referentiel {
         let mut formes = Vec::new();
         let mut vues: Vec<(String, usize)> = Vec::new();
         for r in lignes {
-            let r = r.map_err(|e| match e.position() {
-                Some(p) => format!("ligne {} : {e}", p.line()),
-                None => e.to_string(),
-            })?;
+            let r = r.map_err(|e| super::erreur_csv(&e))?;
             let ligne = r.position().map(|p| p.line()).unwrap_or(0);
             let categorie = r[0].trim();
             let nom = r[1].trim();

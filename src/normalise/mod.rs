@@ -41,3 +41,20 @@ impl Referentiels {
         Self::depuis_csv(ORGANISATIONS_CSV, MENTIONS_CSV).expect("the shipped reference tables are valid (tested)")
     }
 }
+
+/// A CSV reader's error in French, with its line: "ligne 94 : 3 champs au
+/// lieu de 5".
+pub(crate) fn erreur_csv(e: &csv::Error) -> String {
+    let ligne = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} champ(s) au lieu de {expected_len} (une virgule ou un guillemet de trop ou de moins ?)")
+        }
+        csv::ErrorKind::Utf8 { .. } => "texte qui n'est pas de l'UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    match ligne {
+        Some(l) => format!("ligne {l} : {message}"),
+        None => message,
+    }
+}

@@ -111,7 +111,7 @@ impl Registre {
         let mut organisations = Vec::new();
         let mut lignes = Vec::new();
         for enregistrement in lecteur.records() {
-            let enregistrement = enregistrement.map_err(|e| format!("{e}"))?;
+            let enregistrement = enregistrement.map_err(|e| super::erreur_csv(&e))?;
             let ligne = enregistrement.position().map_or(0, |p| p.line());
             let champ = |nom: &str| enregistrement.get(positions[nom]).unwrap_or("").trim().to_string();
             let optionnel = |nom: &str| Some(champ(nom)).filter(|v| !v.is_empty());

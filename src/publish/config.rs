@@ -175,7 +175,14 @@ impl PublishConfig {
                 }
                 Cible::Existant(id.to_string())
             }
-            _ => bail!("aucun jeu de données désigné : passez --dataset ID, ajoutez `dataset = \"ID\"` à {METADONNEES_PAR_DEFAUT}, ou créez-le avec --create"),
+            _ => {
+                let fichier = if Path::new(METADONNEES_PAR_DEFAUT).is_file() {
+                    format!("ajoutez `dataset = \"ID\"` à {METADONNEES_PAR_DEFAUT}")
+                } else {
+                    format!("écrivez `dataset = \"ID\"` dans {METADONNEES_PAR_DEFAUT} (absent ici)")
+                };
+                bail!("aucun jeu de données désigné : passez --dataset ID, {fichier}, ou créez-le avec --create")
+            }
         };
         let rapport = a.report.unwrap_or_else(|| {
             let parent = dossier.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -199,7 +206,8 @@ impl PublishConfig {
 }
 
 fn lire_fichier(p: &Path) -> Result<Metadonnees> {
-    let texte = std::fs::read_to_string(p).with_context(|| format!("lecture de {}", p.display()))?;
+    let texte =
+        std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{} : {}", p.display(), crate::read::erreur_io(&e)))?;
     Metadonnees::lire(&texte).with_context(|| format!("{} invalide", p.display()))
 }
 
