@@ -545,12 +545,14 @@ fn verrouiller(sortie: &Path, quiet: bool) -> Result<Verrou> {
     let parent = sortie.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("création de {}", parent.display()))?;
     let chemin = parent.join(format!(".{nom}.lock"));
-    let fichier = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&chemin)
-        .with_context(|| format!("ouverture du verrou {}", chemin.display()))?;
+    let fichier = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&chemin).map_err(|e| {
+        anyhow::anyhow!(
+            "{} : impossible d'écrire à côté du dossier de sortie (le verrou {} : {}) ; rien n'est écrit",
+            sortie.display(),
+            chemin.display(),
+            read::erreur_io(&e)
+        )
+    })?;
     verrou_exclusif(&fichier, || {
         if !quiet {
             eprintln!("attente : un autre build écrit dans {} ({})", sortie.display(), chemin.display());
