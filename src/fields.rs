@@ -141,7 +141,7 @@ pub static DOCUMENTS: Table = Table {
         field!("publie", Booleen, "Publié", "Valeur de `published` dans le front matter ; vide quand la page ne le précise pas (Jekyll publie alors la page).", ex "true"),
         field!("format_source", Texte, "Format source", "`markdown` (article Jekyll) ou `html` (page rendue).", ex "markdown", required, vocabulary = FORMATS_SOURCE),
         field!("fichier_source", Texte, "Fichier source", "Chemin du fichier lu, relatif au dossier d'entrée, avec des `/`.", ex "pages/2024-07-03-cloud-temoignages.md", required, unique),
-        field!("empreinte_source", Texte, "Empreinte du fichier source", "`sha256:` suivi de l'empreinte SHA-256 hexadécimale des octets du fichier source.", ex "sha256:3f1d…", required, pattern = "^sha256:[0-9a-f]{64}$"),
+        field!("empreinte_source", Texte, "Empreinte du fichier source", "`sha256:` suivi de l'empreinte SHA-256 hexadécimale des octets du fichier source.", ex "sha256:7550478a243573fe35e253575b0e4d3c5e8f486203abc0af5c144599e78c2918", required, pattern = "^sha256:[0-9a-f]{64}$"),
         field!("nombre_temoignages", Entier, "Nombre de témoignages", "Nombre de témoignages extraits de la page.", ex "10", required),
     ],
     primary_key: &["identifiant"],
@@ -164,11 +164,11 @@ pub static TEMOIGNAGES: Table = Table {
         field!("ministere", Texte, "Ministère", "Ministère de rattachement de l'organisation selon le référentiel (pour un ministère : lui-même) ; vide quand il n'est pas établi.", ex "Ministère des Armées"),
         field!("attribution", Texte, "Attribution", "La ligne « Témoignage de … » telle qu'écrite.", ex "Témoignage de l’Institut national de l’information géographique et forestière"),
         field!("description", Texte, "Description", "Réponse à la première question quand elle décrit le projet.", ex "La Géoplateforme est LE nouvel espace public de l’information géographique…"),
-        field!("fournisseurs_cloud", Liste, "Fournisseurs cloud", "Fournisseurs cloud nommés dans le témoignage (orthographe canonique), séparés par `;`.", ex "OVHcloud"),
+        field!("fournisseurs_cloud", Liste, "Fournisseurs cloud", "Fournisseurs cloud nommés dans le témoignage (orthographe canonique), séparés par `;`, sauf ceux qu'il écarte (table `mentions`, colonne `ecarte`).", ex "OVHcloud"),
         field!("qualifications", Liste, "Qualifications obtenues", "Qualifications ou certifications dont le statut est `obtenue`, séparées par `;`.", ex "SecNumCloud;HDS"),
         field!("secnumcloud", Texte, "Statut SecNumCloud", "Statut de la qualification SecNumCloud dans le témoignage, vide s'il n'en parle pas.", ex "obtenue", vocabulary = STATUTS),
         field!("hds", Texte, "Statut HDS", "Statut de la certification HDS (hébergeur de données de santé), vide s'il n'en parle pas.", ex "obtenue", vocabulary = STATUTS),
-        field!("technologies", Liste, "Technologies", "Technologies et logiciels nommés, séparés par `;`.", ex "Docker;Kubernetes"),
+        field!("technologies", Liste, "Technologies", "Technologies et logiciels nommés, séparés par `;`, sauf ceux que le témoignage écarte (table `mentions`, colonne `ecarte`).", ex "Docker;Kubernetes"),
         field!("date_publication", Date, "Date de publication", "Date de publication du document source.", ex "2024-07-03"),
     ],
     primary_key: &["identifiant"],
@@ -241,7 +241,8 @@ pub static MENTIONS: Table = Table {
         field!("rang", Entier, "Rang", "Position de la mention dans le témoignage, à partir de 1.", ex "1", required),
         field!("categorie", Texte, "Catégorie", "`fournisseur_cloud`, `technologie` ou `logiciel`.", ex "fournisseur_cloud", required, vocabulary = CATEGORIES_MENTION),
         field!("nom", Texte, "Nom", "Nom canonique.", ex "OVHcloud", required),
-        field!("preuve", Texte, "Preuve", "La phrase qui le nomme.", ex "L’IGN a fait le choix d’un développement en mode cloud native chez OVHcloud.", required),
+        field!("ecarte", Booleen, "Écarté", "`true` quand le témoignage le nomme comme non utilisé : quitté (« nous avons quitté AWS »), non retenu (« plutôt qu'Azure », « AWS n'a pas été retenu »), évité (« sans recourir à Google Cloud »), nié (« n'utilise ni Kubernetes ni Docker ») ou origine d'une migration (« d'AWS vers OVHcloud ») ; `false` sinon. Un nom écarté ne figure pas dans les listes de la table `temoignages`.", ex "false", required),
+        field!("preuve", Texte, "Preuve", "La phrase qui le nomme (utilisé, quand une phrase le dit).", ex "L’IGN a fait le choix d’un développement en mode cloud native chez OVHcloud.", required),
     ],
     primary_key: &["temoignage", "rang"],
     foreign_keys: &[ForeignKey { fields: &["temoignage"], reference_table: "temoignages", reference_fields: &["identifiant"] }],
@@ -298,6 +299,22 @@ pub fn table(name: &str) -> Option<&'static Table> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each example of the schemas is a value its own field accepts.
+    #[test]
+    fn examples_match_their_patterns() {
+        for t in TABLES {
+            for f in t.fields {
+                if let Some(p) = f.pattern {
+                    let re = regex::Regex::new(p).unwrap();
+                    assert!(re.is_match(f.example), "{}.{}: {:?} !~ {p}", t.name, f.name, f.example);
+                }
+                if !f.vocabulary.is_empty() && f.kind != Kind::Liste {
+                    assert!(f.vocabulary.contains(&f.example), "{}.{}: {:?}", t.name, f.name, f.example);
+                }
+            }
+        }
+    }
 
     #[test]
     fn column_names_follow_data_gouv_conventions() {

@@ -199,6 +199,7 @@ pub struct Mention {
     pub rang: i64,
     pub categorie: String,
     pub nom: String,
+    pub ecarte: bool,
     pub preuve: String,
 }
 
@@ -372,6 +373,7 @@ impl Mention {
             .set("rang", self.rang)
             .set("categorie", self.categorie.as_str())
             .set("nom", self.nom.as_str())
+            .set("ecarte", Some(self.ecarte))
             .set("preuve", self.preuve.as_str())
             .build()
     }

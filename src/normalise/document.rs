@@ -329,8 +329,8 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         titre,
         date_publication,
         date_heure_publication,
-        categories: front.categories.clone(),
-        mots_cles: front.tags.clone(),
+        categories: elements_de_liste(&front.categories, "categories", &mut constats),
+        mots_cles: elements_de_liste(&front.tags, "tags", &mut constats),
         chapeau: front
             .chapeau
             .as_deref()
@@ -347,6 +347,37 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     ex
 }
 
+/// The items of a front matter list, each item holding `;` (the cell
+/// delimiter of list fields) cut into several: a CSV reader could not tell
+/// "Cloud; sécurité" from two items, so the item is read as the two its
+/// author most likely meant, in every format alike, and an `info` finding
+/// says so.
+fn elements_de_liste(elements: &[String], cle: &str, constats: &mut Constats<'_>) -> Vec<String> {
+    if !elements.iter().any(|e| e.contains(';')) {
+        return elements.to_vec();
+    }
+    let mut sortie = Vec::new();
+    for e in elements {
+        if !e.contains(';') {
+            sortie.push(e.clone());
+            continue;
+        }
+        let morceaux: Vec<String> = e.split(';').map(str::trim).filter(|m| !m.is_empty()).map(String::from).collect();
+        constats.ajouter(
+            None,
+            "liste-point-virgule",
+            Severite::Info,
+            format!(
+                "L'élément « {e} » de `{cle}` contient « ; », le séparateur des listes : il est lu comme {} élément(s).",
+                morceaux.len()
+            ),
+            Some(e.chars().take(200).collect()),
+        );
+        sortie.extend(morceaux);
+    }
+    sortie
+}
+
 /// A draft's placeholder: "???" for a missing text, "(?)" after an unsure
 /// attribution (focus-sur-les-succes-du-cloud-public@253145c), "FIN" left
 /// after the last item (@00fe889), "TODO", "à compléter".
@@ -359,11 +390,13 @@ static PROVISOIRE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first placeholder of `t`: a match of [`PROVISOIRE`] that, when it is
-/// "à compléter", ends a word ("à compléter", not "à compléterai").
+/// "à compléter", ends a word and has no complement after it ("Texte à
+/// compléter.", "(à compléter)"; not "à compléterai", nor the ordinary
+/// "le temps que vous consacrerez à compléter ce questionnaire").
 fn provisoire(t: &str) -> Option<regex::Match<'_>> {
     PROVISOIRE.find_iter(t).find(|m| {
         !m.as_str().ends_with(['r', 'R'])
-            || !t[m.end()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+            || !t[m.end()..].trim_start().chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
     })
 }
 /// Whether `t` may hold a match of [`PROVISOIRE`]: a superset test that lets
@@ -570,6 +603,8 @@ mod tests {
             assert!(peut_contenir_marqueur(t), "{t}");
         }
         assert!(provisoire("à compléterai").is_none());
+        assert!(provisoire("le temps que vous consacrerez à compléter ce questionnaire").is_none());
+        assert!(provisoire("Champ à compléter\u{a0}: nom du projet").is_some());
         assert!(!peut_contenir_marqueur("Un texte ordinaire, sans marqueur."));
     }
 

@@ -16,6 +16,12 @@ pub struct MentionTrouvee {
     pub categorie: String,
     /// Canonical spelling from the reference list.
     pub nom: String,
+    /// The sentence names it as not used: left ("nous avons quitté AWS"),
+    /// not chosen ("plutôt qu'Azure", "AWS n'a pas été retenu"), done
+    /// without ("sans recourir à Google Cloud"), negated ("n'utilise ni
+    /// Kubernetes ni Docker"), or the origin of a migration ("de AWS vers
+    /// OVHcloud"). See [`ecarte`].
+    pub ecarte: bool,
 }
 
 /// The categories a row of the reference list may carry.
@@ -276,7 +282,7 @@ impl Referentiel {
                 return Err(format!("ligne {ligne} : nom vide"));
             }
             let indice = entrees.len();
-            entrees.push(MentionTrouvee { categorie: categorie.to_string(), nom: nom.to_string() });
+            entrees.push(MentionTrouvee { categorie: categorie.to_string(), nom: nom.to_string(), ecarte: false });
             lignes_entrees.push(ligne);
             let variantes = r[2].split(';').map(str::trim).filter(|v| !v.is_empty());
             for ecrit in std::iter::once(nom).chain(variantes) {
@@ -348,19 +354,114 @@ impl Referentiel {
             }
         }
         trouves.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
-        let mut retenus: Vec<usize> = Vec::new();
+        // (entry, every occurrence of it set aside)
+        let mut retenus: Vec<(usize, bool)> = Vec::new();
         let mut fin = 0;
+        // The previous occurrence kept: its end and whether it was set aside.
+        let mut precedente: Option<(usize, bool)> = None;
         for (plage, entree) in trouves {
             if plage.start < fin {
                 continue;
             }
             fin = plage.end;
-            if !retenus.contains(&entree) {
-                retenus.push(entree);
+            // "quitté AWS, Azure et GCP": a list continues the cue.
+            let dans_liste = precedente.is_some_and(|(f, e)| e && suite_de_liste(&texte.bas[f..plage.start]));
+            let e = dans_liste || ecarte(&texte.bas, plage.clone());
+            precedente = Some((plage.end, e));
+            match retenus.iter_mut().find(|(i, _)| *i == entree) {
+                Some((_, toutes)) => *toutes &= e,
+                None => retenus.push((entree, e)),
             }
         }
-        retenus.into_iter().map(|i| self.entrees[i].clone()).collect()
+        retenus.into_iter().map(|(i, e)| MentionTrouvee { ecarte: e, ..self.entrees[i].clone() }).collect()
     }
+}
+
+/// Words that may sit between a cue and the name it sets aside: articles,
+/// prepositions, the nouns of an offer and the verbs of use ("sans recourir
+/// à l'offre de Google Cloud", "n'avons pas choisi AWS").
+const ENTRE_INDICE_ET_NOM: &[&str] = &[
+    "l", "le", "la", "les", "de", "d", "du", "des", "a", "au", "aux", "un", "une", "en", "chez", "son", "sa", "ses",
+    "leur", "leurs", "notre", "nos", "votre", "vos", "celle", "celui", "ceux", "offre", "offres", "cloud", "clouds",
+    "solution", "solutions", "service", "services", "plateforme", "plateformes", "hebergeur", "hebergeurs",
+    "fournisseur", "fournisseurs", "prestataire", "infrastructure", "infrastructures", "environnement", "outil",
+    "outils", "technologie", "technologies", "logiciel", "logiciels", "recourir", "recours", "recouru", "utiliser",
+    "utilise", "utilisee", "utilises", "utilisons", "utilisent", "utilisait", "choisi", "choisir", "retenu",
+    "retenir", "opte", "opter", "fait", "faire", "appel", "passer", "par", "eu", "avoir", "etre", "ete", "y",
+];
+
+/// Whether the text between two names continues a list ("AWS, Azure et
+/// GCP", "ni AWS ni Azure").
+fn suite_de_liste(entre: &str) -> bool {
+    entre.split(|c: char| !c.is_alphanumeric()).filter(|m| !m.is_empty()).all(|m| matches!(m, "et" | "ou" | "ni"))
+        && entre.len() <= 8
+}
+
+/// Whether the sentence (`bas`, folded lowercase) names the mention at
+/// `plage` as not used: a cue before it with nothing but articles, offer
+/// nouns and verbs of use between ("quitté AWS", "plutôt qu'Azure", "sans
+/// recourir à Google Cloud", "ni Docker", "pas AWS", "hors AWS", "au lieu
+/// d'Azure", "migré d'AWS vers OVHcloud"), or, in its clause after it, "a
+/// été écarté", "n'a pas été retenu". "Sans Docker, le projet n'aurait
+/// pas été possible" uses it; "pas seulement AWS" too.
+fn ecarte(bas: &str, plage: Range<usize>) -> bool {
+    fn mots_de(t: &str) -> Vec<&str> {
+        t.split(|c: char| !c.is_alphanumeric()).filter(|m| !m.is_empty()).collect()
+    }
+    let avant = mots_de(&bas[..plage.start]);
+    let tous = mots_de(bas);
+    let nie = tous.iter().any(|m| matches!(*m, "ne" | "n"));
+    let contrefactuel =
+        tous.iter().any(|m| matches!(*m, "aurait" | "auraient" | "serait" | "seraient" | "aurions" | "serions"));
+    let fin_clause = bas[plage.end..].find([',', ';', ':', '.', '(', ')', '!', '?']).map_or(bas.len(), |i| plage.end + i);
+    let apres = mots_de(&bas[plage.end..fin_clause]);
+    let vers_apres = apres.iter().take(8).any(|m| *m == "vers");
+
+    let mut k = avant.len();
+    let mut vus = 0;
+    while k > 0 && vus < 7 {
+        k -= 1;
+        vus += 1;
+        let m = avant[k];
+        let precedent = |n: usize| if k >= n { avant[k - n] } else { "" };
+        let suivant = if k + 1 < avant.len() { avant[k + 1] } else { "" };
+        let indice = match m {
+            "sans" => !contrefactuel,
+            "que" | "qu" => precedent(1) == "plutot",
+            "lieu" => precedent(1) == "au",
+            "hors" | "aucun" | "aucune" => true,
+            "ni" => nie || tous.iter().filter(|w| **w == "ni").count() > 1,
+            "pas" => !matches!(suivant, "que" | "qu" | "seulement" | "uniquement" | "encore" | "forcement"),
+            "plus" | "jamais" => (k.saturating_sub(4)..k).any(|j| matches!(avant[j], "ne" | "n")),
+            "depuis" => vers_apres,
+            _ if m.starts_with("quitt") || m.starts_with("abandonn") || m.starts_with("delaiss") => true,
+            _ if m.starts_with("ecart") || matches!(m, "sortir" | "sorti" | "sortie" | "sortis" | "sortons") => true,
+            _ if ["migr", "bascul", "transfer", "demenag"].iter().any(|v| m.starts_with(v)) => {
+                vers_apres && avant[k + 1..].iter().any(|w| matches!(*w, "de" | "d" | "du" | "depuis"))
+            }
+            _ => false,
+        };
+        if indice {
+            return true;
+        }
+        if !ENTRE_INDICE_ET_NOM.contains(&m) {
+            break;
+        }
+    }
+
+    let apres: Vec<&str> = apres.into_iter().take(7).collect();
+    if apres.iter().any(|m| m.starts_with("ecart") || m.starts_with("abandonn") || m.starts_with("delaiss")) {
+        return true;
+    }
+    let ne = apres.iter().position(|m| matches!(*m, "ne" | "n"));
+    ne.is_some_and(|i| {
+        apres[i..].iter().any(|m| matches!(*m, "pas" | "plus" | "jamais"))
+            && apres[i..].iter().any(|m| {
+                ["retenu", "choisi", "privilegi", "selectionn", "utilise", "souhaite", "conserve"]
+                    .iter()
+                    .any(|v| m.starts_with(v))
+            })
+    })
 }
 
 /// Builds the pattern of one spelling: words separated by any run of spaces
@@ -459,6 +560,42 @@ mod tests {
 
     fn noms(r: &Referentiel, phrase: &str) -> Vec<String> {
         r.trouver(phrase).into_iter().map(|m| format!("{}:{}", m.categorie, m.nom)).collect()
+    }
+
+    /// (sentence, names set aside, names used)
+    const ECARTES: &[(&str, &[&str], &[&str])] = &[
+        ("Nous avons quitté AWS pour migrer vers OVHcloud.", &["AWS"], &["OVHcloud"]),
+        ("Nous avons préféré Scaleway plutôt qu'Azure.", &["Microsoft Azure"], &["Scaleway"]),
+        ("Sans recourir à Google Cloud, l'équipe a tout déployé chez OVHcloud.", &["Google Cloud"], &["OVHcloud"]),
+        ("Le service n'utilise ni Kubernetes ni Docker.", &["Kubernetes", "Docker"], &[]),
+        ("Nous avons choisi Scaleway et pas AWS.", &["AWS"], &["Scaleway"]),
+        ("Nous n'avons pas choisi AWS.", &["AWS"], &[]),
+        ("AWS n'a pas été retenu, au profit d'OVHcloud.", &["AWS"], &["OVHcloud"]),
+        ("L'offre de Microsoft Azure a été écartée.", &["Microsoft Azure"], &[]),
+        ("La plateforme a migré d'AWS vers Scaleway en 2023.", &["AWS"], &["Scaleway"]),
+        ("Nous avons quitté AWS, Azure et GCP pour OVHcloud.", &["AWS", "Microsoft Azure", "Google Cloud"], &["OVHcloud"]),
+        ("Au lieu d'Azure, nous utilisons Scaleway.", &["Microsoft Azure"], &["Scaleway"]),
+        // Used, whatever the negations around.
+        ("Sans Docker, le projet n'aurait pas été possible.", &[], &["Docker"]),
+        ("Nous n'utilisons pas seulement AWS mais aussi Scaleway.", &[], &["AWS", "Scaleway"]),
+        ("Le projet tourne sur Kubernetes sans interruption.", &[], &["Kubernetes"]),
+        ("OVHcloud, qui n'est pas le moins cher, a été choisi.", &[], &["OVHcloud"]),
+        ("Nous avons migré vers OVHcloud depuis 2022.", &[], &["OVHcloud"]),
+        ("L'IGN a fait le choix d'un développement en mode cloud native chez OVHcloud.", &[], &["OVHcloud"]),
+    ];
+
+    #[test]
+    fn noms_ecartes() {
+        let r = referentiel();
+        let mut echecs = Vec::new();
+        for (phrase, ecartes, utilises) in ECARTES {
+            let trouves = r.trouver(phrase);
+            let de = |e: bool| trouves.iter().filter(|m| m.ecarte == e).map(|m| m.nom.as_str()).collect::<Vec<_>>();
+            if de(true) != *ecartes || de(false) != *utilises {
+                echecs.push(format!("{phrase}\n  écartés {:?} utilisés {:?}", de(true), de(false)));
+            }
+        }
+        assert!(echecs.is_empty(), "{}", echecs.join("\n"));
     }
 
     /// (sentence, expected "categorie:nom" in order)
@@ -578,7 +715,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.trouver("Une instance jitsi meet."),
-            vec![MentionTrouvee { categorie: "logiciel".into(), nom: "Jitsi".into() }]
+            vec![MentionTrouvee { categorie: "logiciel".into(), nom: "Jitsi".into(), ecarte: false }]
         );
     }
 }

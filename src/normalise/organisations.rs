@@ -327,11 +327,27 @@ impl Registre {
         }
 
         // 4. A name, variant or sigle contained in the text: the earliest
-        //    occurrence wins, then the longest.
+        //    occurrence wins, then the longest. A name of several words must
+        //    end where the text's name ends (at the end, a punctuation mark
+        //    or a linking word): "la direction générale de la santé
+        //    publique" is not the DGS, "la direction générale de l'armement
+        //    terrestre" not the DGA.
+        let suivants: Vec<Option<&Morceau>> = {
+            let positions: Vec<usize> =
+                morceaux.iter().enumerate().filter(|(_, m)| matches!(m, Morceau::Mot(_))).map(|(i, _)| i).collect();
+            positions.iter().map(|&p| morceaux.get(p + 1)).collect()
+        };
+        let fermee = |fin: usize| match suivants[fin] {
+            Some(Morceau::Mot(m)) => MOTS_DE_LIAISON.contains(&m.plie.as_str()),
+            _ => true,
+        };
         let mut meilleur: Option<(usize, usize, usize)> = None; // (start, words, index)
         for cle in &self.cles {
             if let Some(debut) = occurrence(&mots, cle) {
                 let n = cle.mots.len();
+                if cle.sigle.is_none() && n > 1 && !fermee(debut + n - 1) {
+                    continue;
+                }
                 let mieux = match meilleur {
                     None => true,
                     Some((d, l, _)) => debut < d || (debut == d && n > l),
@@ -562,6 +578,13 @@ fn mots_plies(texte: &str) -> Vec<String> {
 }
 
 const ARTICLES: &[&str] = &["le", "la", "l", "les"];
+
+/// Words that may follow an organisation's name without being part of it:
+/// "la DGS et l'ANS", "la DINUM pour le projet …", "la DILA, qui …".
+const MOTS_DE_LIAISON: &[&str] = &[
+    "et", "ou", "pour", "avec", "sur", "dans", "par", "chez", "aupres", "au", "aux", "a", "en", "de", "du", "des",
+    "d", "qui", "que", "qu", "dont", "ainsi", "mais", "le", "la", "l", "les", "un", "une", "sous", "via", "entre",
+];
 
 fn sans_articles(mut mots: Vec<String>) -> Vec<String> {
     let n = mots.iter().take_while(|m| ARTICLES.contains(&m.as_str())).count();
@@ -974,6 +997,17 @@ mod tests {
         // Close to the INCa, but another organisation.
         assert_eq!(r.chercher("Institut national du sport"), Resolution::Inconnue);
         assert_eq!(r.chercher("Direction du numérique de l'éducation"), Resolution::Inconnue);
+        // A registered name followed by more words of a longer name is not
+        // that organisation.
+        assert_eq!(r.resoudre("Témoignage de la direction générale de la santé publique"), Resolution::Inconnue);
+        assert_eq!(r.resoudre("Témoignage de la Direction générale de l'armement terrestre"), Resolution::Inconnue);
+        // Followed by a linking word or a punctuation mark, it still is.
+        let dgs = |a: &str| match r.resoudre(a) {
+            Resolution::Trouvee(o) => o.sigle.clone(),
+            autre => panic!("{a}: {autre:?}"),
+        };
+        assert_eq!(dgs("Témoignage de l'équipe de la direction générale de la santé et de ses partenaires").as_deref(), Some("DGS"));
+        assert_eq!(dgs("Témoignage de l'équipe projet de la direction générale de la santé, au ministère").as_deref(), Some("DGS"));
     }
 
     #[test]

@@ -356,7 +356,8 @@ pub(crate) fn normaliser_element(
     // The pattern needs a '(': most texts are ruled out without it.
     for t in description.as_deref().into_iter().chain(textes_analyses.iter().copied()).filter(|t| t.contains('(')) {
         for c in ALIAS.captures_iter(t) {
-            for nom in c[1].split(" - ").map(str::trim).filter(|s| !s.is_empty()) {
+            // ";" is the list delimiter of the cell: never inside an item.
+            for nom in c[1].split(';').flat_map(|n| n.split(" - ")).map(str::trim).filter(|s| !s.is_empty()) {
                 if !alias.iter().any(|a| a == nom) {
                     alias.push(nom.to_string());
                 }
@@ -412,14 +413,22 @@ pub(crate) fn normaliser_element(
                 }
             }
             for m in ctx.refs.mentions.trouver_plie(plie) {
-                if !mentions.iter().any(|x| x.categorie == m.categorie && x.nom == m.nom) {
-                    mentions.push(Mention {
+                match mentions.iter_mut().find(|x| x.categorie == m.categorie && x.nom == m.nom) {
+                    // Set aside first, used later: the row says it is used,
+                    // with the sentence that says so.
+                    Some(x) if x.ecarte && !m.ecarte => {
+                        x.ecarte = false;
+                        x.preuve = phrase.to_string();
+                    }
+                    Some(_) => {}
+                    None => mentions.push(Mention {
                         temoignage: tid.to_string(),
                         rang: mentions.len() as i64 + 1,
                         categorie: m.categorie,
                         nom: m.nom,
+                        ecarte: m.ecarte,
                         preuve: phrase.to_string(),
-                    });
+                    }),
                 }
             }
         }
@@ -465,7 +474,7 @@ pub(crate) fn normaliser_element(
         }
     }
     let noms = |cats: &[&str]| -> Vec<String> {
-        mentions.iter().filter(|m| cats.contains(&m.categorie.as_str())).map(|m| m.nom.clone()).collect()
+        mentions.iter().filter(|m| !m.ecarte && cats.contains(&m.categorie.as_str())).map(|m| m.nom.clone()).collect()
     };
 
     ex.temoignages.push(Temoignage {
