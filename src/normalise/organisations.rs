@@ -582,8 +582,8 @@ const ARTICLES: &[&str] = &["le", "la", "l", "les"];
 /// Words that may follow an organisation's name without being part of it:
 /// "la DGS et l'ANS", "la DINUM pour le projet …", "la DILA, qui …".
 const MOTS_DE_LIAISON: &[&str] = &[
-    "et", "ou", "pour", "avec", "sur", "dans", "par", "chez", "aupres", "au", "aux", "a", "en", "de", "du", "des",
-    "d", "qui", "que", "qu", "dont", "ainsi", "mais", "le", "la", "l", "les", "un", "une", "sous", "via", "entre",
+    "et", "ou", "pour", "avec", "sur", "dans", "par", "chez", "aupres", "au", "aux", "a", "en", "de", "du", "des", "d",
+    "qui", "que", "qu", "dont", "ainsi", "mais", "le", "la", "l", "les", "un", "une", "sous", "via", "entre",
 ];
 
 fn sans_articles(mut mots: Vec<String>) -> Vec<String> {
@@ -1006,8 +1006,14 @@ mod tests {
             Resolution::Trouvee(o) => o.sigle.clone(),
             autre => panic!("{a}: {autre:?}"),
         };
-        assert_eq!(dgs("Témoignage de l'équipe de la direction générale de la santé et de ses partenaires").as_deref(), Some("DGS"));
-        assert_eq!(dgs("Témoignage de l'équipe projet de la direction générale de la santé, au ministère").as_deref(), Some("DGS"));
+        assert_eq!(
+            dgs("Témoignage de l'équipe de la direction générale de la santé et de ses partenaires").as_deref(),
+            Some("DGS")
+        );
+        assert_eq!(
+            dgs("Témoignage de l'équipe projet de la direction générale de la santé, au ministère").as_deref(),
+            Some("DGS")
+        );
     }
 
     #[test]
