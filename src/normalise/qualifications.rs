@@ -488,6 +488,25 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
             continue;
         }
 
+        // A process the name is not yet through: "vers la qualification
+        // SecNumCloud", "nous accompagnons l'hébergeur vers la certification
+        // HDS", "l'accompagnement des éditeurs à la sécurisation et à la
+        // qualification au visa de sécurité SecNumCloud".
+        if m == "vers" || m.starts_with("accompagn") {
+            let portee = if m == "vers" { 3 } else { 12 };
+            let k = (i + 1..(i + 1 + portee).min(mots.len()))
+                .find(|&k| forme!(t(k), r"^(qualification|certification|labellisation|homologation|accreditation)s?$"));
+            if let Some(k) = k {
+                push(de(i), a(k), Statut::Visee, Some(5), None);
+            }
+            continue;
+        }
+        // A study: "nous étudions une migration vers une offre SecNumCloud".
+        if forme!(m, r"^etudi(e|ee|es|ees|ent|ons|ez|er|era|erons|eront|ait|aient|ions)$") {
+            push(de(i), a(i), Statut::Visee, Some(6), Some(5));
+            continue;
+        }
+
         // Aim. "Nous visons la qualification SecNumCloud", "visant la
         // certification HDS", "la qualification SecNumCloud est visée".
         if forme!(m, r"^vis(e|ee|ees|es|ent|ons|ez|ait|aient|ant|er|era|erons|eront|erait|eraient)$") {
@@ -1326,6 +1345,18 @@ mod tests {
         ("Le fournisseur dispose d'un rapport SOC 2 Type II et d'une attestation C5.", &[("SOC 2", Some("type 2"), "obtenue"), ("C5", None, "obtenue")]),
         // --- Aimed at ---
         ("Nous visons la qualification SecNumCloud d’ici 2026.", &[("SecNumCloud", None, "visee")]),
+        ("Nous accompagnons notre hébergeur vers la qualification SecNumCloud.", &[("SecNumCloud", None, "visee")]),
+        ("Nous étudions une migration vers une offre SecNumCloud.", &[("SecNumCloud", None, "visee")]),
+        (
+            "Le programme porte sur l'accompagnement des éditeurs cloud à la sécurisation et à la qualification au visa de sécurité SecNumCloud.",
+            &[("SecNumCloud", None, "visee")],
+        ),
+        ("Nous avons migré vers une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        ("Les étudiants utilisent une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        (
+            "L'hébergeur, déjà qualifié SecNumCloud, nous accompagne vers la certification HDS.",
+            &[("SecNumCloud", None, "obtenue"), ("HDS", None, "visee")],
+        ),
         ("L’objectif est d’obtenir la certification HDS.", &[("HDS", None, "visee")]),
         ("À terme, la plateforme sera qualifiée SecNumCloud.", &[("SecNumCloud", None, "visee")]),
         ("La prochaine étape est la certification HDS de l'hébergement.", &[("HDS", None, "visee")]),
