@@ -1486,6 +1486,31 @@ fn lire_intervalle(t: &[Jeton], l: &Lecture) -> Option<(Lecture, UniteLue)> {
     Some((out, u))
 }
 
+/// A range whose bounds each carry their unit: "entre 100 000 € et 3 M€",
+/// "de 2 To à 5 To". Returns the second bound's unit and the upper value in
+/// the common measure (euros, octets…), when both units measure the same
+/// thing and the upper bound is the larger.
+fn bornes_avec_unites(t: &[Jeton], l: &Lecture, u: &UniteLue) -> Option<(UniteLue, f64)> {
+    if l.max.is_some() {
+        return None;
+    }
+    let avant = l.debut.checked_sub(1).map(|k| t[k].plie.as_ref())?;
+    let lien = t.get(u.fin_unite)?.plie.as_ref();
+    if !matches!((avant, lien), ("entre", "et") | ("de" | "d'", "a")) {
+        return None;
+    }
+    let l2 = lire_nombre(t, u.fin_unite + 1, false)?;
+    if l2.max.is_some() || !contexte_ok(t, &l2) {
+        return None;
+    }
+    let u2 = lire_unite(t, &l2)?;
+    if u2.unite != u.unite || u.nom || u2.nom {
+        return None;
+    }
+    let (bas, haut) = (l.val.fois(u.facteur).f64(), l2.val.fois(u2.facteur).f64());
+    (bas < haut).then_some((u2, haut))
+}
+
 // ---------------------------------------------------------------------------
 // Context: what is not a quantity
 // ---------------------------------------------------------------------------
@@ -1543,8 +1568,8 @@ fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
 /// "plus de 1700 membres" → plus_de; "au-delà de 5 000" → plus_de;
 /// "près de 2 000 agents", "environ 300", "quelque 5 000", "approximativement"
 /// → environ; "au moins 12", "(minimum 3 minutes)", "pas moins de" → au_moins;
-/// "jusqu'à 10 000 connexions", "moins de 5 minutes", "au plus", "maximum 5"
-/// → moins_de; "objectif de 100 000 comptes" → cible.
+/// "jusqu'à 10 000 connexions", "moins de 5 minutes", "au plus", "maximum 5",
+/// "en dessous de 1 million d'euros", "ne dépassera pas 50 %" → moins_de; "objectif de 100 000 comptes" → cible.
 const QUAL_AVANT: &[(&[&str], &str)] = &[
     (&["pas", "plus", "de"], "moins_de"),
     (&["pas", "plus", "d'"], "moins_de"),
@@ -1563,6 +1588,19 @@ const QUAL_AVANT: &[(&[&str], &str)] = &[
     (&["jusqu'", "a"], "moins_de"),
     (&["moins", "de"], "moins_de"),
     (&["moins", "d'"], "moins_de"),
+    (&["dessous", "de"], "moins_de"),
+    (&["dessous", "d'"], "moins_de"),
+    (&["au-dessous", "de"], "moins_de"),
+    (&["au-dessous", "d'"], "moins_de"),
+    (&["en-dessous", "de"], "moins_de"),
+    (&["en-dessous", "d'"], "moins_de"),
+    (&["depasse", "pas"], "moins_de"),
+    (&["depassera", "pas"], "moins_de"),
+    (&["depassent", "pas"], "moins_de"),
+    (&["depasseront", "pas"], "moins_de"),
+    (&["depassait", "pas"], "moins_de"),
+    (&["excede", "pas"], "moins_de"),
+    (&["excedera", "pas"], "moins_de"),
     (&["inferieur", "a"], "moins_de"),
     (&["inferieure", "a"], "moins_de"),
     (&["inferieurs", "a"], "moins_de"),
@@ -1809,6 +1847,12 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
         }
     }
 
+    // "entre 100 000 € et 3 M€": each bound with its own unit. The range is
+    // read in the units' common measure, the text runs to the second unit.
+    let (u, valeur_max, debut) = match bornes_avec_unites(t, &l, &u) {
+        Some((u2, max)) => (UniteLue { facteur: u.facteur, ..u2 }, Some(max), (l.debut - 1).max(borne)),
+        None => (u, None, debut),
+    };
     let (qual_avant, debut_texte) = match qualif_avant(t, debut, borne) {
         Some((q, d)) => (Some(q), d),
         None => (None, debut),
@@ -1817,6 +1861,16 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     let mut periode = None;
     let mut qual_apres = None;
     let mut fin = u.fin;
+    // "2 jours et demi", "une heure et demie": half a unit more.
+    let demi = l.max.is_none()
+        && valeur_max.is_none()
+        && !u.nom
+        && u.fin == u.fin_unite
+        && t.get(fin).is_some_and(|y| y.plie == "et")
+        && t.get(fin + 1).is_some_and(|y| matches!(y.plie.as_ref(), "demi" | "demie"));
+    if demi {
+        fin += 2;
+    }
     loop {
         if periode.is_none() {
             if let Some((p, e)) = lire_periode(t, fin).or_else(|| periode_plus_loin(t, fin)) {
@@ -1844,7 +1898,7 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     if periode.is_none() {
         periode = periode_avant(t, debut_texte, borne);
     }
-    let qualificatif = if l.max.is_some() {
+    let qualificatif = if l.max.is_some() || valeur_max.is_some() {
         "ordre_de_grandeur"
     } else if cible {
         "cible"
@@ -1857,8 +1911,8 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     };
     let q = Quantite {
         libelle: s[u.lib.0..u.lib.1].to_string(),
-        valeur: l.val.fois(u.facteur).f64(),
-        valeur_max: l.max.map(|m| m.fois(u.facteur).f64()),
+        valeur: l.val.fois(u.facteur).f64() + if demi { u.facteur as f64 / 2.0 } else { 0.0 },
+        valeur_max: valeur_max.or_else(|| l.max.map(|m| m.fois(u.facteur).f64())),
         unite: u.unite,
         periode,
         qualificatif,
@@ -2072,6 +2126,13 @@ mod tests {
         ("Entre 10 et 20 agents sont mobilisés.", &[(10.0, Some(20.0), "agent", None, "ordre_de_grandeur")]),
         ("Le traitement prend de 3 à 5 minutes.", &[(3.0, Some(5.0), "minute", None, "ordre_de_grandeur")]),
         ("Le financement est compris entre 2 et 3 millions d’euros.", &[(2_000_000.0, Some(3_000_000.0), "euro", None, "ordre_de_grandeur")]),
+        ("Le déploiement a pris 2 jours et demi.", &[(2.5, None, "jour", None, "exact")]),
+        ("En dessous de 1 million d'euros, le projet est éligible.", &[(1_000_000.0, None, "euro", None, "moins_de")]),
+        ("La part du budget ne dépassera pas 50 %.", &[(50.0, None, "pourcent", None, "moins_de")]),
+        ("Entre 100 000 € et 3 M€ par projet.", &[(100_000.0, Some(3_000_000.0), "euro", None, "ordre_de_grandeur")]),
+        ("Un financement de 50 000 € à 200 000€.", &[(50_000.0, Some(200_000.0), "euro", None, "ordre_de_grandeur")]),
+        ("Le volume passe de 2 To à 5 To.", &[(2e12, Some(5e12), "octet", None, "ordre_de_grandeur")]),
+        ("Entre 100 000 € et 30 agents.", &[(100_000.0, None, "euro", None, "exact"), (30.0, None, "agent", None, "exact")]),
         ("La DINUM compte 250 agents en 2023.", &[(250.0, None, "agent", None, "exact")]),
         ("Le service reçoit 3 000 appels hebdomadaires.", &[(3000.0, None, "appel", Some("semaine"), "exact")]),
         ("La plateforme compte 12 000 abonnés mensuels.", &[(12_000.0, None, "abonne", Some("mois"), "exact")]),
