@@ -31,22 +31,10 @@ fn jeu_construit(tmp: &Path) -> PathBuf {
     sortie
 }
 
-/// A tiny dataset folder: one table in every format, its schema, a descriptor.
+/// A dataset folder for the tests of one failure or another: the seed's
+/// (`publish` sends only a folder that `validate` accepts).
 fn petit_jeu(tmp: &Path) -> PathBuf {
-    let d = tmp.join("petit");
-    for s in ["csv", "parquet", "json", "schemas"] {
-        std::fs::create_dir_all(d.join(s)).unwrap();
-    }
-    std::fs::write(d.join("csv/t.csv"), "a,b\n1,x\n").unwrap();
-    std::fs::write(d.join("parquet/t.parquet"), b"PAR1 pas vraiment du parquet PAR1").unwrap();
-    std::fs::write(d.join("json/t.json"), "{\"t\": [{\"a\": 1, \"b\": \"x\"}]}\n").unwrap();
-    std::fs::write(d.join("schemas/t.json"), "{\"title\": \"Table t\", \"fields\": []}\n").unwrap();
-    std::fs::write(
-        d.join("datapackage.json"),
-        "{\"resources\": [{\"path\": \"csv/t.csv\", \"title\": \"Table t (CSV)\", \"description\": \"La table t.\"}]}\n",
-    )
-    .unwrap();
-    d
+    jeu_construit(tmp)
 }
 
 struct Run {
@@ -198,29 +186,72 @@ fn publish_full_cycle_plan_apply_rerun_replace() {
     );
     assert_eq!(publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--check"]).code, 0);
 
-    // One file changes: replaced in place, same resource id, nothing else uploaded.
+    // A file edited by hand: the folder no longer validates, nothing is sent.
     let csv = dir.join("csv/temoignages.csv");
-    let mut texte = std::fs::read_to_string(&csv).unwrap();
-    texte = texte.replacen("Géoplateforme", "Géoplateforme (mise à jour)", 1);
-    std::fs::write(&csv, texte).unwrap();
-    let plan = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    let original = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, original.replacen("Géoplateforme", "Géoplateforme (retouchée)", 1)).unwrap();
+    let n = api.journal().len();
+    let refuse = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(refuse.code, 2, "{}", refuse.stderr);
     assert!(
-        plan.stdout.lines().any(|l| l.contains("remplacer") && l.contains("csv/temoignages.csv")),
+        refuse.stderr.contains("n'est pas un jeu de données valide") && refuse.stderr.contains("csv/temoignages.csv"),
         "{}",
-        plan.stdout
+        refuse.stderr
     );
+    assert_eq!(api.journal().len(), n, "un dossier invalide n'appelle pas l'API");
+    std::fs::write(&csv, original).unwrap();
+
+    // The page changes and the dataset is rebuilt: the files that changed
+    // are replaced in place (same resource ids), the others left alone.
+    let avant: Vec<(String, String)> = locaux.iter().map(|f| (f.clone(), sha1(&dir.join(f)))).collect();
+    let ids: Vec<Json> = locaux.iter().map(|f| ressource(&d, f)["id"].clone()).collect();
+    let pages = tmp.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let seed = std::fs::read_to_string(racine().join("input/pages/2024-07-03-cloud-temoignages.md")).unwrap();
+    assert!(seed.contains("Géoplateforme"));
+    let page = pages.join("2024-07-03-cloud-temoignages.md");
+    std::fs::write(&page, seed.replacen("Géoplateforme", "Géoplateforme (mise à jour)", 1)).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_temoignages"))
+        .arg("build")
+        .arg(&page)
+        .args(["--quiet", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "build : {}", String::from_utf8_lossy(&o.stderr));
+    let changes: Vec<usize> = (0..locaux.len()).filter(|&k| sha1(&dir.join(&avant[k].0)) != avant[k].1).collect();
+    assert!(changes.iter().any(|&k| locaux[k].starts_with("csv/")), "{changes:?}");
+    assert!(changes.len() < locaux.len(), "tout a changé : {changes:?}");
+    let plan = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    for &k in &changes {
+        assert!(
+            plan.stdout.lines().any(|l| l.contains("remplacer") && l.contains(locaux[k].as_str())),
+            "{}",
+            plan.stdout
+        );
+    }
     let n = api.televersements().len();
     let change = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
     assert_eq!(change.code, 0, "{}", change.stderr);
-    let nouveaux = &api.televersements()[n..];
-    assert_eq!(nouveaux.len(), 1);
-    assert_eq!(nouveaux[0].chemin, format!("/api/1/datasets/{DATASET}/resources/{}/upload/", rid.as_str().unwrap()));
+    let nouveaux: Vec<String> = api.televersements()[n..].iter().map(|t| t.chemin.clone()).collect();
+    let attendus: Vec<String> = changes
+        .iter()
+        .map(|&k| format!("/api/1/datasets/{DATASET}/resources/{}/upload/", ids[k].as_str().unwrap()))
+        .collect();
+    let mut tries = nouveaux.clone();
+    tries.sort();
+    let mut attendus_tries = attendus.clone();
+    attendus_tries.sort();
+    assert_eq!(tries, attendus_tries, "seuls les fichiers changés, chacun dans sa ressource");
     let d = api.dataset(DATASET);
     assert_eq!(d["resources"].as_array().unwrap().len(), locaux.len(), "aucun doublon");
-    let r = ressource(&d, "csv/temoignages.csv");
-    assert_eq!(r["id"], rid);
-    assert_eq!(r["checksum"]["value"], json!(sha1(&csv)));
-    assert_eq!(r["title"], "Témoignages (CSV)", "titre rétabli après le remplacement");
+    for &k in &changes {
+        let r = ressource(&d, &locaux[k]);
+        assert_eq!(r["id"], ids[k]);
+        assert_eq!(r["checksum"]["value"], json!(sha1(&dir.join(&locaux[k]))));
+    }
+    assert_eq!(ressource(&d, "csv/temoignages.csv")["id"], rid);
+    assert_eq!(ressource(&d, "csv/temoignages.csv")["title"], "Témoignages (CSV)", "titre gardé");
     assert!(api.proteges_recus().is_empty());
 }
 
@@ -242,7 +273,7 @@ fn publish_create_makes_a_draft_then_publishes_it() {
     let etat = api.etat.lock().unwrap();
     let (id, d) = etat.datasets.iter().next().unwrap();
     assert_eq!(d["private"], false);
-    assert_eq!(d["resources"].as_array().unwrap().len(), 5);
+    assert_eq!(d["resources"].as_array().unwrap().len(), fichiers(&dir).len());
     assert!(run.stdout.contains(&format!("dataset = \"{id}\"")));
 }
 
@@ -350,7 +381,11 @@ fn publish_413_too_large_other_files_go_on() {
     let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("413") && r.stderr.contains("trop volumineux"), "{}", r.stderr);
-    assert_eq!(api.dataset(DATASET)["resources"].as_array().unwrap().len(), 4, "les autres fichiers sont publiés");
+    assert_eq!(
+        api.dataset(DATASET)["resources"].as_array().unwrap().len(),
+        fichiers(&dir).len() - 1,
+        "les autres fichiers sont publiés"
+    );
     // The next run sends only the missing file.
     let n = api.televersements().len();
     assert_eq!(publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]).code, 0);
@@ -386,7 +421,7 @@ fn publish_documentation_file_is_a_documentation_resource() {
     assert_eq!(publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]).code, 0);
     let d = api.dataset(DATASET);
     assert_eq!(ressource(&d, "documentation.md")["type"], "documentation");
-    assert_eq!(ressource(&d, "csv/t.csv")["schema"]["url"], ressource(&d, "schemas/t.json")["url"]);
+    assert_eq!(ressource(&d, "csv/temoignages.csv")["schema"]["url"], ressource(&d, "schemas/temoignages.json")["url"]);
 }
 
 #[test]
@@ -410,7 +445,7 @@ fn publish_429_then_success() {
     let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("réponse 429, nouvel essai"), "{}", r.stderr);
-    assert_eq!(api.televersements().len(), 5);
+    assert_eq!(api.televersements().len(), fichiers(&dir).len());
 }
 
 #[test]
@@ -423,7 +458,7 @@ fn publish_500_then_success() {
     let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("réponse 503, nouvel essai"), "{}", r.stderr);
-    assert_eq!(api.dataset(DATASET)["resources"].as_array().unwrap().len(), 5, "pas de doublon");
+    assert_eq!(api.dataset(DATASET)["resources"].as_array().unwrap().len(), fichiers(&dir).len(), "pas de doublon");
 }
 
 #[test]

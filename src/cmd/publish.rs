@@ -27,6 +27,9 @@ impl From<crate::cli::PublishArgs> for Arguments {
     }
 }
 
+/// Problems of an invalid folder shown before `publish` gives up.
+const PROBLEMES_AFFICHES: usize = 10;
+
 pub fn run(args: Arguments) -> Result<Sortie> {
     let rapport_demande = args.report.is_some();
     let cfg = match PublishConfig::resoudre(args, std::env::var(VARIABLE_CLE).ok()) {
@@ -43,6 +46,31 @@ pub fn run(args: Arguments) -> Result<Sortie> {
             return Ok(Sortie::Impossible);
         }
     };
+    // Only a whole dataset, as `validate` checks it, is published: never a
+    // folder someone edited by hand or a half-copied one.
+    if !cfg.dossier.join("datapackage.json").is_file() {
+        eprintln!(
+            "erreur : {} ne contient pas de datapackage.json : ce n'est pas un jeu de données écrit par `temoignages build` ; rien n'est publié",
+            cfg.dossier.display()
+        );
+        return Ok(Sortie::Impossible);
+    }
+    let constats = crate::validate::valider_dossier(&cfg.dossier);
+    if !constats.is_empty() {
+        for c in constats.iter().take(PROBLEMES_AFFICHES) {
+            eprintln!("{c}");
+        }
+        if constats.len() > PROBLEMES_AFFICHES {
+            eprintln!("… et {} autre(s)", constats.len() - PROBLEMES_AFFICHES);
+        }
+        eprintln!(
+            "erreur : {} n'est pas un jeu de données valide ({} problème(s)) : rien n'est publié ; `temoignages validate {}` les liste tous, `temoignages build` le refait",
+            cfg.dossier.display(),
+            constats.len(),
+            cfg.dossier.display()
+        );
+        return Ok(Sortie::Impossible);
+    }
     if cfg.appliquer && cfg.cle.is_none() {
         eprintln!("erreur : {}", ErreurApi::SansCle);
         return Ok(Sortie::Impossible);
