@@ -32,9 +32,9 @@ pub enum Command {
         /// Print nothing but errors (no progress bar, no summary).
         #[arg(long, short)]
         quiet: bool,
-        /// Threads extracting pages [default: all cores]. The output is the same whatever N.
-        #[arg(long, short, value_name = "N")]
-        jobs: Option<usize>,
+        /// Threads extracting pages, 1 to 256 [default: all cores]; more than four per core is brought down to that. The output is the same whatever N.
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: Option<u16>,
     },
     /// Check a dataset folder against its datapackage.json and Table Schemas.
     Validate {

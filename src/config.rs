@@ -32,9 +32,10 @@ impl BuildConfig {
             let p = PathBuf::from(REFERENTIELS_PAR_DEFAUT);
             p.is_dir().then_some(p)
         });
-        let jobs = jobs_demandes
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        // Threads past a few per core only cost memory (each keeps pages in
+        // flight): a request beyond four per core is brought down to that.
+        let coeurs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let jobs = jobs_demandes.filter(|&n| n > 0).map_or(coeurs, |n| n.min(4 * coeurs));
         BuildConfig {
             entrees,
             sortie: sortie.unwrap_or_else(|| PathBuf::from(SORTIE_PAR_DEFAUT)),

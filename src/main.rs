@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build { inputs, out, referentiels, quiet, jobs } => {
-            cmd::build::run(&BuildConfig::resoudre(inputs, Some(out), referentiels, quiet, jobs))
+            cmd::build::run(&BuildConfig::resoudre(inputs, Some(out), referentiels, quiet, jobs.map(usize::from)))
         }
         Command::Validate { dir } => cmd::validate::run(&dir),
         Command::Schemas { dir } => cmd::schemas::run(&dir),

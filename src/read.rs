@@ -119,6 +119,15 @@ pub fn erreur_io(e: &std::io::Error) -> String {
         K::NotFound => "introuvable (ni fichier ni dossier à ce chemin)".into(),
         K::PermissionDenied => "accès refusé".into(),
         K::NotADirectory => "un élément du chemin n'est pas un dossier".into(),
+        K::IsADirectory => "c'est un dossier".into(),
+        K::AlreadyExists => "existe déjà".into(),
+        K::StorageFull => "disque plein".into(),
+        K::ConnectionRefused => "connexion refusée".into(),
+        K::ConnectionReset | K::ConnectionAborted => "connexion interrompue".into(),
+        K::TimedOut => "délai dépassé".into(),
+        _ if e.raw_os_error() == Some(libc::ELOOP) => "boucle de liens symboliques".into(),
+        // The system resolver's failure, as std reports it.
+        _ if e.to_string().contains("lookup address") => "hôte introuvable".into(),
         _ => e.to_string(),
     }
 }
@@ -320,13 +329,13 @@ pub fn lire(entree: &Entree) -> Result<Lu, String> {
     match &entree.url {
         Some(u) => telecharger(u, &LIMITES),
         None => {
-            let taille = std::fs::metadata(&entree.chemin).map_err(|e| format!("illisible : {e}"))?.len();
+            let taille = std::fs::metadata(&entree.chemin).map_err(|e| format!("illisible : {}", erreur_io(&e)))?.len();
             if taille > TAILLE_MAX_PAGE {
                 return Err(TropGrande(taille).to_string());
             }
             std::fs::read(&entree.chemin)
                 .map(|octets| Lu { octets, type_contenu: None })
-                .map_err(|e| format!("illisible : {e}"))
+                .map_err(|e| format!("illisible : {}", erreur_io(&e)))
         }
     }
 }
@@ -402,6 +411,7 @@ pub fn telecharger(url: &str, limites: &Limites) -> Result<Lu, String> {
             ureq::Error::TooManyRedirects => format!("trop de redirections (plus de {})", limites.redirections),
             ureq::Error::RedirectFailed => "redirection impossible à suivre".into(),
             ureq::Error::BodyExceedsLimit(n) => format!("réponse trop grande (plus de {n} octets)"),
+            ureq::Error::Io(e) => erreur_io(&e),
             autre => autre.to_string(),
         }
     };

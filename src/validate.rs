@@ -157,6 +157,9 @@ fn chemin_sur(p: &str) -> bool {
 #[derive(Default)]
 struct TableLue {
     lignes: usize,
+    /// Every record was read (no unreadable header or record): `lignes` is
+    /// the table's row count, which the Parquet file must have.
+    complet: bool,
     /// For each column list another table references: the keys present.
     references: HashMap<Vec<String>, Empreintes>,
     /// For each foreign key of this table whose referenced keys were not
@@ -345,7 +348,7 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
             let (taille, hex) = match lu {
                 Ok(x) => x,
                 Err(e) => {
-                    c(path, None, None, "fichier-absent", format!("illisible : {e}"));
+                    c(path, None, None, "fichier-absent", crate::read::erreur_io(&e));
                     return Lu::Rien;
                 }
             };
@@ -490,7 +493,8 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
         }
     }
     for (name, path, schema) in &parquets {
-        let lignes_csv = tables.get(name.trim_end_matches("-parquet")).map(|t| t.lignes);
+        // A CSV not read through has no row count to compare with.
+        let lignes_csv = tables.get(name.trim_end_matches("-parquet")).filter(|t| t.complet).map(|t| t.lignes);
         valider_parquet(dir, path, schema, lignes_csv, &mut c);
     }
     out
@@ -542,6 +546,7 @@ fn valider_csv(
         );
         return lue;
     }
+    lue.complet = true;
     let position =
         |noms: &[String]| -> Vec<usize> { noms.iter().filter_map(|k| attendu.iter().position(|a| a == k)).collect() };
     let refs: Vec<(Vec<String>, Vec<usize>)> = references.iter().map(|r| (r.clone(), position(r))).collect();
@@ -577,9 +582,11 @@ fn valider_csv(
                 let lecteur::Erreur::Inegales { position, .. } = &e else {
                     // An I/O error does not move the reader forward.
                     c(path, Some(ligne), None, "csv-illisible", e.to_string());
+                    lue.complet = false;
                     break;
                 };
                 c(path, Some(position.ligne as usize), None, "csv-illisible", e.to_string());
+                lue.complet = false;
                 continue;
             }
         }
@@ -595,10 +602,12 @@ fn valider_csv(
             Ok(t) if bornes.iter().all(|b| t.is_char_boundary(b.start) && t.is_char_boundary(b.end)) => t,
             Ok(_) => {
                 c(path, Some(ligne), None, "csv-illisible", "une cellule coupe un caractère UTF-8".into());
+                lue.complet = false;
                 continue;
             }
             Err(e) => {
                 c(path, Some(ligne), None, "csv-illisible", format!("octets non UTF-8 : {e}"));
+                lue.complet = false;
                 continue;
             }
         };
@@ -612,6 +621,7 @@ fn valider_csv(
                 "nombre-de-cellules",
                 format!("{} cellules, {} attendues", bornes.len(), attendu.len()),
             );
+            lue.complet = false;
             continue;
         }
         let cle = |idx: &[usize]| -> (bool, u128) {

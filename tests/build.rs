@@ -203,6 +203,11 @@ fn build_never_replaces_what_is_not_its_own_dataset() {
     let o = wd.run(&["build", "p/seed.md", "--out", "."]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(wd.path("p/seed.md").is_file());
+    // A folder inside an input folder, existing or not: the next build
+    // would read it back as pages.
+    refuse("p/sortie", "le dossier de sortie p/sortie est dans l'entrée p");
+    refuse("p/./a/b/../b", "est dans l'entrée p");
+    assert!(!wd.path("p/sortie").exists() && !wd.path("p/.sortie.lock").exists());
     let restes: Vec<_> = std::fs::read_dir(wd.dir.path())
         .unwrap()
         .filter_map(Result::ok)

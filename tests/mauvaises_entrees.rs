@@ -59,6 +59,9 @@ fn mauvaises_entrees_each_bad_file_is_named_and_the_seed_is_still_published() {
     if tube {
         assert!(err.contains("tube.md") && err.contains("fichier ordinaire"), "{err}");
     }
+    // The summary counts them beside the findings.
+    let non_lus = 3 + usize::from(tube);
+    assert!(stdout(&o).contains(&format!(" ; {non_lus} fichier(s) non lu(s), nommé(s) plus haut)")), "{}", stdout(&o));
     // The others are documents with findings naming the file.
     let a = wd.csv("ds/csv/anomalies.csv");
     let mut par_doc: HashMap<String, Vec<String>> = HashMap::new();

@@ -132,3 +132,27 @@ fn validate_without_a_dataset_is_a_usage_error() {
     let wd = Workdir::new();
     assert_eq!(code(&wd.run(&["validate", "nulle-part"])), 2);
 }
+
+/// A CSV that cannot be read through (a header changed, a stray quote) is
+/// reported for itself; its Parquet file is not said to differ in rows
+/// counted from a partial read.
+#[test]
+fn validate_does_not_count_rows_of_a_csv_it_could_not_read() {
+    let wd = dataset();
+    let p = "ds/csv/mentions.csv";
+    let texte = wd.read(p);
+    wd.write(p, texte.replacen("preuve\n", "preuve,en_trop\n", 1));
+    let l = "ds/csv/liens.csv";
+    let texte = wd.read(l);
+    let mut lignes: Vec<&str> = texte.lines().collect();
+    let cassee = format!("\"{}", lignes[2]);
+    lignes[2] = &cassee;
+    wd.write(l, lignes.join("\n") + "\n");
+    let o = wd.run(&["validate", "ds"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("csv/mentions.csv:1 : en-tete-different"), "{out}");
+    assert!(out.contains("csv/liens.csv:"), "{out}");
+    assert!(!out.contains("lignes-differentes"), "{out}");
+    assert!(out.contains("ds : ") && out.contains("problème(s)"), "the count is on stdout: {out}");
+}

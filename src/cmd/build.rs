@@ -650,8 +650,48 @@ fn pic_memoire() -> String {
 /// Anything else (a file, a folder of other things, a folder holding one of
 /// the inputs) is refused before anything is written, since the swap would
 /// remove what it holds. Gives the folder to write.
+/// `p` made absolute with its symbolic links resolved, for the part of it
+/// that exists (a folder still to create keeps its last components).
+fn chemin_resolu(p: &Path) -> Option<PathBuf> {
+    // "." and ".." taken lexically, for the part that does not exist yet.
+    let mut absolu = PathBuf::new();
+    for c in std::path::absolute(p).ok()?.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                absolu.pop();
+            }
+            c => absolu.push(c),
+        }
+    }
+    let mut reste = Vec::new();
+    let mut courant = absolu.as_path();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(courant) {
+            return Some(reste.iter().rev().fold(c, |acc: PathBuf, n: &&std::ffi::OsStr| acc.join(n)));
+        }
+        reste.push(courant.file_name()?);
+        courant = courant.parent()?;
+    }
+}
+
 fn verifier_sortie(cfg: &BuildConfig) -> Result<PathBuf> {
     let demande = &cfg.sortie;
+    // An output folder inside an input folder would be read back as pages
+    // by the next build (its index.html, its documentation).
+    if let Some(cible) = chemin_resolu(demande) {
+        for e in cfg.entrees.iter().filter(|e| e.is_dir()) {
+            if let Ok(entree) = std::fs::canonicalize(e) {
+                if cible.starts_with(&entree) && cible != entree {
+                    bail!(
+                        "le dossier de sortie {} est dans l'entrée {} : la construction suivante lirait ses fichiers comme des pages ; rien n'est écrit (choisissez un --out hors des entrées)",
+                        demande.display(),
+                        e.display()
+                    );
+                }
+            }
+        }
+    }
     let sortie = match std::fs::symlink_metadata(demande) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(demande.clone()),
         Err(e) => bail!("{} : {e} ; rien n'est écrit", demande.display()),
@@ -754,7 +794,7 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
     if !cfg.quiet {
         let c = bilan.comptes;
         crate::dire!(
-            "{} page(s) lue(s){} → {} : {} témoignages, {} questions/réponses, {} indicateurs, {} qualifications, {} mentions, {} liens, {} anomalies ({} erreur(s))",
+            "{} page(s) lue(s){} → {} : {} témoignages, {} questions/réponses, {} indicateurs, {} qualifications, {} mentions, {} liens, {} anomalies ({} erreur(s){})",
             bilan.lus,
             match bilan.sans_entete {
                 0 => String::new(),
@@ -769,6 +809,12 @@ pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
             c[6],
             c[7],
             bilan.erreurs,
+            // Files that gave no page (unreadable, too large, a URL that
+            // failed) are not in the anomalies table: named above, counted here.
+            match bilan.echecs - bilan.erreurs {
+                0 => String::new(),
+                n => format!(" ; {n} fichier(s) non lu(s), nommé(s) plus haut"),
+            },
         );
     }
     if std::env::var_os("TEMOIGNAGES_CHRONO").is_some() {

@@ -1,5 +1,6 @@
 //! `temoignages validate [DIR]`: lists every problem of a dataset folder,
-//! one per line, and exits 1 when there is any.
+//! one per line on stdout (paths relative to the folder), and exits 1 when
+//! there is any.
 
 use super::Sortie;
 use crate::validate::valider_dossier;
@@ -24,7 +25,9 @@ pub fn run(dir: &Path) -> Result<Sortie> {
         crate::dire!("{} : valide", dir.display());
         Ok(Sortie::Succes)
     } else {
-        eprintln!("{} : {} problème(s)", dir.display(), constats.len());
+        // The report is the command's output: problems and their count on
+        // stdout alike (errors that stop the check go to stderr).
+        crate::dire!("{} : {} problème(s)", dir.display(), constats.len());
         Ok(Sortie::Echec)
     }
 }
