@@ -296,7 +296,14 @@ impl Plan {
             ));
         }
         let (c, r, u, k) = self.compte();
-        out.push(format!("Bilan : {c} à créer, {r} à remplacer, {u} à mettre à jour, {k} à laisser."));
+        let meta = match &self.meta {
+            ActionMeta::Creer => "à créer",
+            ActionMeta::MettreAJour(_) => "à mettre à jour",
+            ActionMeta::Laisser => "à laisser",
+        };
+        out.push(format!(
+            "Bilan : fichiers {c} à créer, {r} à remplacer, {u} à mettre à jour, {k} à laisser ; métadonnées {meta}."
+        ));
         out
     }
 }
