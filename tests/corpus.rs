@@ -151,7 +151,9 @@ fn corpus_all_pages_in_one_build() {
     assert!(ind.iter().any(|r| r["temoignage"].ends_with("00fe889--vie-publique-fr") && r["valeur"] == "30000000"));
     let code_de =
         |doc: &str, code: &str| anomalies.iter().filter(|a| a["document"] == doc && a["code"] == code).count();
-    assert!(code_de("focus-sur-les-succes-du-cloud-public-00fe889", "temoignage-repete") >= 1);
+    // The DILE item: twice in the accordion (word for word), once in the
+    // Markdown layout (same title, attribution and opening paragraph).
+    assert_eq!(code_de("focus-sur-les-succes-du-cloud-public-00fe889", "temoignage-repete"), 2);
     assert_eq!(code_de("focus-sur-les-succes-du-cloud-public-00fe889", "lien-provisoire"), 1, "Albert's LIEN");
     // The second DILE copy writes `**…**` inside its HTML block: the site
     // shows the asterisks, the text keeps them, a finding says so.

@@ -103,7 +103,8 @@ pub fn run(args: Arguments) -> Result<Sortie> {
             crate::dire!("{l}");
         }
         crate::dire!("Aucune écriture envoyée ; ajoutez --apply pour publier.");
-        if !client.a_une_cle() {
+        // `--check` is for CI jobs that only compare: no key needed, no note.
+        if !client.a_une_cle() && !cfg.verifier {
             eprintln!("note : {VARIABLE_CLE} n'est pas définie ; --apply en aura besoin");
         }
         if rapport_demande {

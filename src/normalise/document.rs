@@ -271,7 +271,8 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         let tid = format!("{doc_id}--{id}");
         // Only items sharing their title with another can repeat it.
         let texte = if titres_partages.contains(element.titre.as_str()) { empreinte(element) } else { Vec::new() };
-        if let Some(autre) = deja.get(&(element.titre.as_str(), texte.clone())) {
+        let repete = deja.get(&(element.titre.as_str(), texte.clone())).cloned();
+        if let Some(autre) = &repete {
             constats.ajouter(
                 Some(&tid),
                 "temoignage-repete",
@@ -285,8 +286,36 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         }
         deja.entry((element.titre.as_str(), texte)).or_insert_with(|| tid.clone());
         provisoires(element.blocs.iter().map(|b| b.texte.as_str()), &element.liens, Some(&tid), &mut constats);
+        let repete = repete.is_some();
         let propre = sans_marqueurs(element);
+        let avant = ex.temoignages.len();
         normaliser_element(&ctx, &propre, &tid, rang, &mut ex, &mut constats);
+        // The same testimonial in another layout (an accordion item and its
+        // Markdown draft): same title and attribution, and a description
+        // opening with the same paragraph of some length.
+        if let (false, [precedents @ .., t]) = (repete || ex.temoignages.len() == avant, &ex.temoignages[..]) {
+            fn ouverture(a: &crate::model::Temoignage) -> Option<&str> {
+                a.description.as_deref().and_then(|d| d.lines().next()).filter(|l| l.len() >= 80)
+            }
+            let meme = |a: &crate::model::Temoignage| {
+                a.titre == t.titre
+                    && a.attribution == t.attribution
+                    && ouverture(a).is_some()
+                    && ouverture(a) == ouverture(t)
+            };
+            if let Some(autre) = precedents.iter().find(|a| meme(a)) {
+                constats.ajouter(
+                    Some(&tid),
+                    "temoignage-repete",
+                    Severite::Avertissement,
+                    format!(
+                        "Le témoignage « {} » reprend le titre, l'attribution et le début de la description d'un témoignage précédent de la page ({}), sous une autre mise en forme.",
+                        t.titre, autre.identifiant
+                    ),
+                    Some(t.titre.clone()),
+                );
+            }
+        }
         liens.extend(element.liens.iter().map(|l| (Some(tid.clone()), l)));
     }
     provisoires(
