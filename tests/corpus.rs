@@ -110,6 +110,16 @@ fn corpus_all_pages_in_one_build() {
         assert!(!s.contains("{% highlight") && !s.contains("getElementById"), "Liquid or script text in {path}");
     }
 
+    // The links of an accordion panel that is no testimonial are the page's.
+    let liens = wd.csv("ds/csv/liens.csv");
+    let guichet: Vec<&str> = liens
+        .iter()
+        .filter(|r| r["document"] == "guichet-financement-ftap-adoption-du-cloud-computing")
+        .map(|r| r["url"].as_str())
+        .collect();
+    assert!(guichet.iter().any(|u| u.starts_with("https://cyber.gouv.fr/produits-services-qualifies")), "{guichet:?}");
+    assert_eq!(guichet.len(), 7, "{guichet:?}");
+
     // The two drafts of the seed.
     let t = wd.csv("ds/csv/temoignages.csv");
     let de = |doc: &str| t.iter().filter(|r| r["document"] == doc).collect::<Vec<_>>();

@@ -324,6 +324,11 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         None,
         &mut constats,
     );
+    // The links of candidates set aside (an information panel of an
+    // accordion, a quote) are links of the page all the same.
+    for e in page.elements.iter().filter(|e| !retenus.iter().any(|r| std::ptr::eq(*r, *e))) {
+        liens.extend(e.liens.iter().map(|l| (None, l)));
+    }
     liens.extend(page.liens_hors_elements.iter().map(|l| (None, l)));
     // An empty `href` links nowhere; a huge one is not a URL anybody wrote.
     let mut longs = 0;
