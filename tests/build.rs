@@ -226,6 +226,18 @@ fn build_never_replaces_what_is_not_its_own_dataset() {
     assert_eq!(code(&wd.run(&["build", "p", "--out", "lien"])), 0);
     assert!(std::fs::symlink_metadata(wd.path("lien")).unwrap().file_type().is_symlink());
     assert_eq!(code(&wd.run(&["validate", "vide"])), 0);
+    // A file or folder of someone's put in the dataset: refused, kept.
+    wd.write("vide/NOTES.txt", "à garder");
+    std::fs::create_dir(wd.path("vide/.git")).unwrap();
+    wd.write("vide/csv/lisez-moi.txt", "idem");
+    refuse("vide", "contient 3 fichier(s) ou dossier(s) qu'un build n'écrit pas (.git, NOTES.txt, csv/lisez-moi.txt)");
+    assert_eq!(wd.read("vide/NOTES.txt"), "à garder");
+    assert_eq!(wd.read("vide/csv/lisez-moi.txt"), "idem");
+    for f in ["vide/NOTES.txt", "vide/csv/lisez-moi.txt"] {
+        std::fs::remove_file(wd.path(f)).unwrap();
+    }
+    std::fs::remove_dir(wd.path("vide/.git")).unwrap();
+    assert_eq!(code(&wd.run(&["build", "p", "--out", "vide"])), 0);
 }
 
 #[test]

@@ -730,7 +730,57 @@ fn verifier_sortie(cfg: &BuildConfig) -> Result<PathBuf> {
             export::schema::DATASET_NAME
         );
     }
+    // A dataset folder is replaced whole: a file someone put there (notes,
+    // a `.git`) would be lost with it.
+    let etrangers = etrangers_au_jeu(&sortie);
+    if !etrangers.is_empty() {
+        let montres: Vec<&str> = etrangers.iter().take(5).map(String::as_str).collect();
+        bail!(
+            "{} contient {} fichier(s) ou dossier(s) qu'un build n'écrit pas ({}{}) : build remplacerait tout le dossier et les perdrait ; rien n'est écrit (déplacez-les ou choisissez un autre --out)",
+            demande.display(),
+            etrangers.len(),
+            montres.join(", "),
+            if etrangers.len() > montres.len() { ", …" } else { "" }
+        );
+    }
     Ok(sortie)
+}
+
+/// What a dataset folder holds that no build writes, relative paths sorted:
+/// a build writes `datapackage.json`, `documentation.md`, `index.html` and
+/// the files of `csv/`, `parquet/`, `json/` and `schemas/` (any name there,
+/// so that a table an older version wrote is not foreign).
+fn etrangers_au_jeu(dossier: &Path) -> Vec<String> {
+    const SOUS_DOSSIERS: &[(&str, &[&str])] =
+        &[("csv", &["csv"]), ("parquet", &["parquet"]), ("json", &["json"]), ("schemas", &["json", "md"])];
+    const RACINE: &[&str] = &["datapackage.json", "documentation.md", "index.html"];
+    let mut etrangers = Vec::new();
+    let Ok(entrees) = std::fs::read_dir(dossier) else { return etrangers };
+    for e in entrees.flatten() {
+        let nom = e.file_name().to_string_lossy().into_owned();
+        let genre = e.file_type().ok();
+        if genre.is_some_and(|g| g.is_file()) && RACINE.contains(&nom.as_str()) {
+            continue;
+        }
+        let Some((_, extensions)) = SOUS_DOSSIERS.iter().find(|(d, _)| *d == nom) else {
+            etrangers.push(nom);
+            continue;
+        };
+        if !genre.is_some_and(|g| g.is_dir()) {
+            etrangers.push(nom);
+            continue;
+        }
+        for f in std::fs::read_dir(e.path()).into_iter().flatten().flatten() {
+            let n = f.file_name().to_string_lossy().into_owned();
+            let ext = n.rsplit_once('.').map(|(_, x)| x).unwrap_or("");
+            let fichier = f.file_type().is_ok_and(|g| g.is_file());
+            if !fichier || n.starts_with('.') || !extensions.contains(&ext) {
+                etrangers.push(format!("{nom}/{n}"));
+            }
+        }
+    }
+    etrangers.sort();
+    etrangers
 }
 
 pub fn run(cfg: &BuildConfig) -> Result<Sortie> {
