@@ -217,6 +217,9 @@ def check_parquet_file(table: str, path: Path, fields: list[tuple[str, str]]) ->
         t = tbl.schema.field(name).type
         if not arrow_type_ok(ftype, t):
             fail(f"{table}.{name}: Parquet/Arrow type {t} but the schema says {ftype} (expected {EXPECTED_ARROW[ftype]})")
+        # A list that names nothing is [] (README, Conventions), never null.
+        if ftype == "list" and tbl.column(name).null_count:
+            fail(f"{table}.{name}: {tbl.column(name).null_count} null list(s) in Parquet, expected [] for none")
 
     md = pf.metadata
     if md.num_columns != len(tbl.column_names):
@@ -345,6 +348,8 @@ def render_json(value, field_type: str) -> str:
     """A JSON value as the CSV writes its column (dates are already strings)."""
     if field_type == "date" and isinstance(value, str):
         return value
+    if field_type == "list" and value is None:
+        raise ValueError("null list, expected [] for none")
     return render(value, field_type)
 
 

@@ -107,16 +107,23 @@ impl RowBuilder {
                 | (Value::Liste(_), Kind::Liste)
         );
         assert!(ok, "{}.{name}: value {value:?} does not fit {kind:?}", self.table.name);
-        // An empty string or list is a missing value: one spelling for "nothing".
+        // An empty string is a missing value: one spelling for "nothing".
+        // An empty list stays a list (built with none left null): "named
+        // nothing" is an answer, and in Parquet and JSON `[]` keeps
+        // `len(…) = 0` and `NOT list_contains(…)` true instead of null.
         let value = match value {
             Value::Texte(s) if s.is_empty() => Value::Null,
-            Value::Liste(l) if l.is_empty() => Value::Null,
             v => v,
         };
         self.values[i] = value;
         self
     }
-    pub fn build(self) -> Row {
+    pub fn build(mut self) -> Row {
+        for (v, f) in self.values.iter_mut().zip(self.table.fields) {
+            if f.kind == Kind::Liste && *v == Value::Null {
+                *v = Value::Liste(Vec::new());
+            }
+        }
         Row(self.values)
     }
 }

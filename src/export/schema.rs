@@ -146,7 +146,7 @@ pub fn datapackage(fichiers: &[Fichier], sources: &[String]) -> Json {
 
 /// How the files are written, in one French paragraph (inline Markdown):
 /// shared by the data dictionary, the documentation and the dataset page.
-pub const FORMATS_FICHIERS: &str = "CSV : UTF-8 sans BOM, virgule, guillemets `\"`, fins de ligne `\\n`, cellule vide = valeur absente, listes séparées par `;`. Parquet : types réels (date32, int64, float64, list<utf8>), compression zstd.";
+pub const FORMATS_FICHIERS: &str = "CSV : UTF-8 sans BOM, virgule, guillemets `\"`, fins de ligne `\\n`, cellule vide = valeur absente, listes séparées par `;`. Parquet : types réels (date32, int64, float64, list<utf8>), compression zstd ; une liste qui ne nomme rien y est `[]`, comme dans le JSON, jamais null.";
 
 /// The headers of a data dictionary table, in the order of `DictionnaireTable::lignes`.
 pub const EN_TETES_DICTIONNAIRE: [&str; 5] = ["colonne", "type", "obligatoire", "description", "valeurs"];
