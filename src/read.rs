@@ -10,7 +10,7 @@ use crate::normalise::texte::plier_identifiant;
 use crate::parse::Format;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use regex::bytes::Regex as RegexOctets;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -24,7 +24,8 @@ const EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];
 pub struct Entree {
     /// Path relative to the folder given on the command line (with `/`), or
     /// the file name of a file given explicitly, or the URL itself: stable
-    /// whatever the current directory.
+    /// whatever the current directory; the path as given when two inputs
+    /// hold the same relative path.
     pub relatif: String,
     pub chemin: PathBuf,
     /// Set for a page given as an `http://` or `https://` URL.
@@ -179,6 +180,21 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
     }
     entrees.sort();
     entrees.dedup_by(|a, b| a.chemin == b.chemin);
+    // Two inputs can hold the same relative path (`a/page.md` and
+    // `b/page.md` read as `a` and `b`): `fichier_source` is unique, so those
+    // files are named by their path as given instead.
+    let mut vus: HashMap<&str, usize> = HashMap::new();
+    for e in &entrees {
+        *vus.entry(e.relatif.as_str()).or_insert(0) += 1;
+    }
+    let doubles: HashSet<String> = vus.into_iter().filter(|(_, n)| *n > 1).map(|(r, _)| r.to_string()).collect();
+    if !doubles.is_empty() {
+        for e in entrees.iter_mut().filter(|e| e.url.is_none() && doubles.contains(&e.relatif)) {
+            let chemin = e.chemin.to_string_lossy();
+            e.relatif = chemin.strip_prefix("./").unwrap_or(&chemin).to_string();
+        }
+        entrees.sort();
+    }
     // Inputs that overlap name a file once; a file also named on its own is read.
     if !sans_entete.is_empty() {
         let reel = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

@@ -145,6 +145,25 @@ fn build_reports_a_bad_page_and_publishes_the_others() {
 }
 
 #[test]
+fn build_reads_two_inputs_holding_the_same_file_name() {
+    let wd = Workdir::new();
+    wd.copy(SEED, "a/page.md");
+    wd.copy(SEED, "b/page.md");
+    wd.copy(SEED, "b/autre.md");
+    let o = wd.run(&["build", "a", "b", "--out", "ds"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let d = wd.csv("ds/csv/documents.csv");
+    let mut vus: Vec<(&str, &str)> =
+        d.iter().map(|r| (r["identifiant"].as_str(), r["fichier_source"].as_str())).collect();
+    vus.sort();
+    assert_eq!(vus, [("autre", "autre.md"), ("page", "a/page.md"), ("page-2", "b/page.md")]);
+    let a = wd.csv("ds/csv/anomalies.csv");
+    assert!(a.iter().any(|r| r["code"] == "document-duplique" && r["document"] == "page-2"), "{a:?}");
+    let v = wd.run(&["validate", "ds"]);
+    assert_eq!(code(&v), 0, "{}", stdout(&v));
+}
+
+#[test]
 fn build_failure_leaves_the_previous_dataset_whole() {
     let wd = Workdir::new();
     wd.copy(SEED, "p/seed.md");

@@ -114,7 +114,7 @@ const LACUNES: &str = r#"## Limites connues
 - Les témoignages sont des déclarations des organisations : le jeu ne vérifie pas les faits qu'ils énoncent (hébergement, qualifications, volumes).
 - Les pages ne donnent ni la date du témoignage ni la personne qui témoigne ; `date_publication` est celle de la page.
 - Les indicateurs ont des unités et des périodes différentes : ils se comparent à unité égale seulement.
-- Le ministère de rattachement vient du référentiel des organisations et suit ses mises à jour, pas l'organisation gouvernementale de la date de publication.
+- Le ministère de rattachement vient du référentiel des organisations : pour une direction ou un établissement, c'est celui que le référentiel lui donne aujourd'hui, pas celui de la date de publication ; quand l'attribution nomme elle-même un ministère, c'est ce ministère, sous son nom canonique, y compris un ministère d'un gouvernement précédent (« Ministère du Travail, de la Santé et des Solidarités » de 2024). Un regroupement par ministère peut donc séparer des projets d'un même domaine.
 - Les règles décrites ci-dessus ont été écrites pour les pages publiées ; une page d'une autre forme peut donner des valeurs manquantes ou des anomalies.
 "#;
 

@@ -211,6 +211,9 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
             break;
         }
         let rang = i as i64 + 1;
+        // The findings about the item's identifier, linked below to the
+        // testimonial it becomes.
+        let constats_id = constats.liste.len();
         let mut id = element.id.as_deref().map(plier_identifiant).unwrap_or_default();
         if id.len() > ID_MAX {
             // A huge attribute must not become a huge identifier (and a file
@@ -290,6 +293,21 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         let propre = sans_marqueurs(element);
         let avant = ex.temoignages.len();
         normaliser_element(&ctx, &propre, &tid, rang, &mut ex, &mut constats);
+        if ex.temoignages.len() > avant {
+            for a in &mut constats.liste[constats_id..] {
+                if a.temoignage.is_none()
+                    && matches!(
+                        a.code,
+                        "identifiant-trop-long"
+                            | "identifiant-absent"
+                            | "identifiant-discordant"
+                            | "identifiant-duplique"
+                    )
+                {
+                    a.temoignage = Some(tid.clone());
+                }
+            }
+        }
         // The same testimonial in another layout (an accordion item and its
         // Markdown draft): same title and attribution, and a description
         // opening with the same paragraph of some length.

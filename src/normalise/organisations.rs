@@ -337,8 +337,13 @@ impl Registre {
                 morceaux.iter().enumerate().filter(|(_, m)| matches!(m, Morceau::Mot(_))).map(|(i, _)| i).collect();
             positions.iter().map(|&p| morceaux.get(p + 1)).collect()
         };
+        // An acronym in parentheses that no organisation has (step 2 found
+        // none) belongs to a name the registry does not know: "l'Agence
+        // nationale de la recherche sur le sida … (ANRS)" is not the ANR. Then
+        // only a punctuation mark or the end closes a registered name.
+        let acronyme_inconnu = acronymes_entre_parentheses(morceaux);
         let fermee = |fin: usize| match suivants[fin] {
-            Some(Morceau::Mot(m)) => MOTS_DE_LIAISON.contains(&m.plie.as_str()),
+            Some(Morceau::Mot(m)) => !acronyme_inconnu && MOTS_DE_LIAISON.contains(&m.plie.as_str()),
             _ => true,
         };
         let mut meilleur: Option<(usize, usize, usize)> = None; // (start, words, index)
@@ -653,6 +658,13 @@ fn debut_du_nom(morceaux: &[Morceau]) -> usize {
 }
 
 /// Folded words inside each parenthesis.
+/// Whether a parenthesis holds a single word written in capitals ("(ANRS)").
+fn acronymes_entre_parentheses(morceaux: &[Morceau]) -> bool {
+    morceaux.windows(3).any(|w| {
+        matches!(w, [Morceau::Ouvrante, Morceau::Mot(m), Morceau::Fermante] if m.brut.chars().filter(|c| c.is_alphabetic()).count() >= 2 && forme_majuscule(&m.brut))
+    })
+}
+
 fn contenus_entre_parentheses(morceaux: &[Morceau]) -> Vec<Vec<&str>> {
     let mut contenus = Vec::new();
     let mut courant: Option<Vec<&str>> = None;
@@ -1001,6 +1013,11 @@ mod tests {
         // that organisation.
         assert_eq!(r.resoudre("Témoignage de la direction générale de la santé publique"), Resolution::Inconnue);
         assert_eq!(r.resoudre("Témoignage de la Direction générale de l'armement terrestre"), Resolution::Inconnue);
+        // A longer name whose acronym the registry does not know.
+        assert_eq!(
+            r.resoudre("Témoignage de l'Agence nationale de la recherche sur le sida et les hépatites virales (ANRS)"),
+            Resolution::Inconnue
+        );
         // Followed by a linking word or a punctuation mark, it still is.
         let dgs = |a: &str| match r.resoudre(a) {
             Resolution::Trouvee(o) => o.sigle.clone(),

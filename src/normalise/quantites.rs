@@ -438,6 +438,13 @@ const PREFIXES_NOMS: &[&str] = &[
     "bac",
     "h",
     "rang",
+    "tranche",
+    "region",
+    "departement",
+    "vague",
+    "sprint",
+    "palier",
+    "jalon",
     "indice",
     "norme",
     "programme",
@@ -1407,7 +1414,10 @@ fn lire_unite(t: &[Jeton], l: &Lecture) -> Option<UniteLue> {
     // de requêtes"); after a plain number it follows directly ("1700 membres"),
     // and "10 des applications" is not a count.
     let mut k = j;
-    if l.multiplie {
+    // A round count of millions in digits takes "de" as "millions" does:
+    // "1 000 000 de comptes", "1 500 000 d'euros".
+    let millions_en_chiffres = l.chiffres && l.max.is_none() && l.val.f64() >= 1e6;
+    if l.multiplie || (millions_en_chiffres && est_de(Some(y))) {
         if !est_de(Some(y)) {
             return None;
         }
@@ -1423,7 +1433,9 @@ fn lire_unite(t: &[Jeton], l: &Lecture) -> Option<UniteLue> {
         n_adj += 1;
     }
     let tete = t.get(k)?;
-    if !nom_acceptable(tete) {
+    // After a number above one, a plural noun ends in -s or -x: a word in
+    // -ent is a verb ("la région 11 participent").
+    if !nom_acceptable(tete) || (verbe_probable(tete) && tete.plie != "equivalent" && l.val.f64() > 1.0) {
         return None;
     }
     let unite = singulier(&tete.plie);
@@ -1616,6 +1628,9 @@ const QUAL_AVANT: &[(&[&str], &str)] = &[
     (&["pres", "de"], "environ"),
     (&["pres", "d'"], "environ"),
     (&["environ"], "environ"),
+    (&["env", "."], "environ"),
+    (&["+", "de"], "plus_de"),
+    (&["+", "d'"], "plus_de"),
     (&["quelque"], "environ"),
     (&["approximativement"], "environ"),
     (&["presque"], "environ"),
@@ -2200,6 +2215,15 @@ mod tests {
         ("Les performances sont 3 fois meilleures.", &[]),
         ("Le projet a été lancé en 2021 puis étendu en 2023.", &[]),
         ("Un agent et une équipe suffisent.", &[]),
+        ("Le service compte 1 000 000 de comptes et 1 500 000 d'euros de budget.",
+         &[(1_000_000.0, None, "compte", None, "exact"), (1_500_000.0, None, "euro", None, "exact")]),
+        ("Le service compte 1 000 000 comptes.", &[(1_000_000.0, None, "compte", None, "exact")]),
+        ("Sur 100 000 des dossiers reçus, la moitié est traitée.", &[]),
+        ("La tranche 2 démarre en mai et la région 11 suit.", &[]),
+        ("Les agents de 3 régions participent.", &[(3.0, None, "region", None, "exact")]),
+        ("Dans 12 départements participent 40 agents.", &[(12.0, None, "departement", None, "exact"), (40.0, None, "agent", None, "exact")]),
+        ("Env. 300 agents l'utilisent et + de 250 millions de requêtes sont servies.",
+         &[(300.0, None, "agent", None, "environ"), (250_000_000.0, None, "requete", None, "plus_de")]),
     ];
 
     fn proche(a: f64, b: f64) -> bool {

@@ -259,7 +259,7 @@ pub(crate) fn normaliser_element(
         lignes.retain(|l| !l.is_empty());
         // The pattern needs a '[': most lines are ruled out without it.
         for l in lignes.iter().filter(|l| l.contains('[')) {
-            for m in NOTE.find_iter(l) {
+            for m in NOTE.find_iter(l).filter(|m| !convention_de_citation(m.as_str())) {
                 constats.ajouter(
                     Some(tid),
                     "note-editoriale",
@@ -351,7 +351,7 @@ pub(crate) fn normaliser_element(
     }
 
     // Acronym and former names.
-    let sigle = SIGLE.captures(&titre).map(|c| c[1].to_string());
+    let sigle = sigle_du_titre(&titre);
     let mut alias: Vec<String> = Vec::new();
     // The pattern needs a '(': most texts are ruled out without it.
     for t in description.as_deref().into_iter().chain(textes_analyses.iter().copied()).filter(|t| t.contains('(')) {
@@ -531,9 +531,43 @@ pub(crate) fn nom_attribue(attribution: &str) -> String {
     reste.trim_end_matches(['.', '"', '»', '”']).trim().to_string()
 }
 
+/// The acronym in a title's closing parentheses; an acronym has two capitals
+/// at least: not "(2023)" nor "(V2)".
+fn sigle_du_titre(titre: &str) -> Option<String> {
+    SIGLE.captures(titre).map(|c| c[1].to_string()).filter(|s| s.chars().filter(|c| c.is_uppercase()).count() >= 2)
+}
+
+/// "[sic]", "[sic !]" and "[…]" are the publishing conventions of a quote,
+/// not notes left in the text.
+fn convention_de_citation(crochets: &str) -> bool {
+    let dedans = crochets.trim_matches(['[', ']']).trim().trim_end_matches(['!', ' ', '\u{a0}', '\u{202f}']);
+    dedans.eq_ignore_ascii_case("sic") || dedans.chars().all(|c| matches!(c, '.' | '…' | ' '))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acronyms_of_titles() {
+        assert_eq!(
+            sigle_du_titre("La démarche d’inscription sur les listes électorales (DILE)").as_deref(),
+            Some("DILE")
+        );
+        assert_eq!(sigle_du_titre("Le SAMU (SI-SAMU)").as_deref(), Some("SI-SAMU"));
+        assert_eq!(sigle_du_titre("Le portail (2023)"), None);
+        assert_eq!(sigle_du_titre("Le projet Cloud (V2)"), None);
+    }
+
+    #[test]
+    fn quote_conventions_are_not_notes() {
+        for c in ["[sic]", "[ sic ! ]", "[…]", "[...]", "[SIC]"] {
+            assert!(convention_de_citation(c), "{c}");
+        }
+        for c in ["[à compléter]", "[chiffre]", "[lien vers la page]"] {
+            assert!(!convention_de_citation(c), "{c}");
+        }
+    }
 
     #[test]
     fn themes_of_seed_questions() {

@@ -305,6 +305,10 @@ fn decouper_phrases(texte: &str, saut: bool) -> Vec<&str> {
         let blanc = k > j;
         let suivant_majuscule =
             suivant.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '«' | '“' | '[' | '('));
+        if suivant.is_some() && j == apres && octets[i] == b'.' && abreviation(&texte[debut..i]) {
+            i = apres;
+            continue;
+        }
         if suivant.is_none() || (blanc && suivant_majuscule) {
             let s = texte[debut..j].trim();
             if !s.is_empty() {
@@ -321,6 +325,21 @@ fn decouper_phrases(texte: &str, saut: bool) -> Vec<&str> {
         out.push(reste);
     }
     out
+}
+
+/// Abbreviations whose full stop does not end a sentence: "M. Dupont",
+/// "env. 300 agents", "cf. Annexe".
+const ABREVIATIONS: &[&str] = &[
+    "M", "MM", "Mme", "Mmes", "Mlle", "Dr", "Pr", "Me", "env", "Env", "cf", "Cf", "p", "pp", "art", "vol", "ex", "Ex",
+];
+
+/// Whether `avant` (the text up to a full stop) ends with an abbreviation.
+fn abreviation(avant: &str) -> bool {
+    let mot = avant.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let precede = &avant[..avant.len() - mot.len()];
+    // A word of its own, not the end of "1.M" or "x-p".
+    ABREVIATIONS.contains(&mot)
+        && precede.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '«' | '"'))
 }
 
 /// The unaccented ASCII letter of a Latin-1 accented letter (`é` → `e`,
@@ -820,5 +839,9 @@ mod tests {
             ]
         );
         assert!(phrases("   ").is_empty());
+        assert_eq!(
+            phrases("Selon M. Dupont, env. 300 agents l'utilisent. Voir aussi (cf. Annexe). Le projet A. Fin"),
+            vec!["Selon M. Dupont, env. 300 agents l'utilisent.", "Voir aussi (cf. Annexe).", "Le projet A.", "Fin"]
+        );
     }
 }
