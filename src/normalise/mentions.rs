@@ -365,7 +365,17 @@ impl Referentiel {
             }
             fin = plage.end;
             // "quitté AWS, Azure et GCP": a list continues the cue.
-            let dans_liste = precedente.is_some_and(|(f, e)| e && suite_de_liste(&texte.bas[f..plage.start]));
+            // A comma alone continues it only inside an enumeration that goes
+            // on: not "Contrairement à AWS, OVHcloud est qualifié".
+            let dans_liste = precedente.is_some_and(|(f, e)| {
+                let entre = &texte.bas[f..plage.start];
+                let suite = texte.bas[plage.end..].trim_start();
+                e && suite_de_liste(entre)
+                    && (entre.split(|c: char| !c.is_alphanumeric()).any(|m| matches!(m, "et" | "ou" | "ni"))
+                        || suite.starts_with(',')
+                        || suite.starts_with("et ")
+                        || suite.starts_with("ou "))
+            });
             let e = dans_liste || ecarte(&texte.bas, plage.clone());
             precedente = Some((plage.end, e));
             match retenus.iter_mut().find(|(i, _)| *i == entree) {
@@ -453,6 +463,9 @@ const ENTRE_INDICE_ET_NOM: &[&str] = &[
     "appel",
     "passer",
     "par",
+    "souhaite",
+    "voulu",
+    "pu",
     "eu",
     "avoir",
     "etre",
@@ -500,12 +513,20 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
             "sans" => !contrefactuel,
             "que" | "qu" => precedent(1) == "plutot",
             "lieu" => precedent(1) == "au",
+            // "à la place d'AWS", "en remplacement d'Azure", "contrairement à AWS".
+            "place" => precedent(1) == "la" && precedent(2) == "a",
+            "remplacement" => precedent(1) == "en",
+            "contrairement" => true,
             "hors" | "aucun" | "aucune" => true,
             "ni" => nie || tous.iter().filter(|w| **w == "ni").count() > 1,
             "pas" => !matches!(suivant, "que" | "qu" | "seulement" | "uniquement" | "encore" | "forcement"),
             "plus" | "jamais" => (k.saturating_sub(4)..k).any(|j| matches!(avant[j], "ne" | "n")),
             "depuis" => vers_apres,
             _ if m.starts_with("quitt") || m.starts_with("abandonn") || m.starts_with("delaiss") => true,
+            // "nous avons refusé AWS", "remplacé AWS par OVHcloud".
+            _ if m.starts_with("refus") => true,
+            // Not the name after "remplacé par": that one replaces.
+            _ if m.starts_with("remplac") => !avant[k + 1..].contains(&"par"),
             _ if m.starts_with("ecart") || matches!(m, "sortir" | "sorti" | "sortie" | "sortis" | "sortons") => true,
             _ if ["migr", "bascul", "transfer", "demenag"].iter().any(|v| m.starts_with(v)) => {
                 vers_apres && avant[k + 1..].iter().any(|w| matches!(*w, "de" | "d" | "du" | "depuis"))
@@ -521,7 +542,11 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
     }
 
     let apres: Vec<&str> = apres.into_iter().take(7).collect();
-    if apres.iter().any(|m| m.starts_with("ecart") || m.starts_with("abandonn") || m.starts_with("delaiss")) {
+    // "AWS a été écarté / exclu / remplacé par …", "Azure a été refusé".
+    if apres.iter().enumerate().any(|(i, m)| {
+        ["ecart", "abandonn", "delaiss", "exclu", "refus"].iter().any(|v| m.starts_with(v))
+            || (m.starts_with("remplac") && apres.get(i + 1) == Some(&"par"))
+    }) {
         return true;
     }
     let ne = apres.iter().position(|m| matches!(*m, "ne" | "n"));
@@ -657,6 +682,16 @@ mod tests {
         ("OVHcloud, qui n'est pas le moins cher, a été choisi.", &[], &["OVHcloud"]),
         ("Nous avons migré vers OVHcloud depuis 2022.", &[], &["OVHcloud"]),
         ("L'IGN a fait le choix d'un développement en mode cloud native chez OVHcloud.", &[], &["OVHcloud"]),
+        ("Nous avons refusé AWS pour des raisons de souveraineté.", &["AWS"], &[]),
+        ("À la place d'AWS, nous utilisons OVHcloud.", &["AWS"], &["OVHcloud"]),
+        ("En remplacement d'Azure, le ministère a choisi Scaleway.", &["Microsoft Azure"], &["Scaleway"]),
+        ("AWS a été remplacé par OVHcloud.", &["AWS"], &["OVHcloud"]),
+        ("Nous avons remplacé AWS par OVHcloud.", &["AWS"], &["OVHcloud"]),
+        ("AWS a été exclu dès le départ.", &["AWS"], &[]),
+        ("Contrairement à AWS, OVHcloud est qualifié SecNumCloud.", &["AWS"], &["OVHcloud"]),
+        ("Nous n'avons pas souhaité passer par Google Cloud.", &["Google Cloud"], &[]),
+        ("OVHcloud a remplacé AWS en 2023.", &["AWS"], &["OVHcloud"]),
+        ("La place de Kubernetes dans le projet est centrale.", &[], &["Kubernetes"]),
     ];
 
     #[test]

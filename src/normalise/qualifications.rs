@@ -62,6 +62,8 @@ pub fn extraire_plie(texte: &Plie) -> Vec<QualificationTrouvee> {
     // way, turns the "not yet" of the clause before it into progress: "Cette
     // offre n'est pas encore qualifiée SecNumCloud, mais la démarche a été
     // engagée." is `en_cours`.
+    // In the same way "… conforme au référentiel SecNumCloud mais pas encore
+    // qualifiée" is `visee`.
     for paire in clauses.windows(2) {
         let (avant, apres) = (&paire[0], &paire[1]);
         let suite = texte.bas[apres.clone()].trim_start();
@@ -69,10 +71,45 @@ pub fn extraire_plie(texte: &Plie) -> Vec<QualificationTrouvee> {
             continue;
         }
         let mots = mots(&texte.bas, apres.clone());
+        if mots
+            .windows(2)
+            .any(|w| &texte.bas[w[0].plage.clone()] == "pas" && &texte.bas[w[1].plage.clone()] == "encore")
+        {
+            for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
+                if avant.contains(&occ.plage.start) && *statut == Statut::Defaut {
+                    *statut = Statut::Visee;
+                }
+            }
+            continue;
+        }
         if indices(&texte.bas, &mots, &[]).iter().any(|indice| indice.statut == Statut::EnCours) {
             for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
                 if avant.contains(&occ.plage.start) && *statut == Statut::Visee {
                     *statut = Statut::EnCours;
+                }
+            }
+        }
+    }
+
+    // A condition contrary to the facts: "Si l'offre avait été qualifiée
+    // SecNumCloud, nous l'aurions choisie." (it was not); "Si l'offre est
+    // qualifiée …" states a rule and says nothing.
+    let irreel = texte.bas.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "aurais" | "aurait" | "aurions" | "auriez" | "auraient" | "serais" | "serait" | "serions" | "seraient"
+        )
+    });
+    if irreel {
+        for clause in &clauses {
+            let mots_clause = mots(&texte.bas, clause.clone());
+            let mot = |k: usize| mots_clause.get(k).map_or("", |m| &texte.bas[m.plage.clone()]);
+            let si = mot(0) == "si" || (mot(0) == "s" && mot(1) == "il");
+            if si && (0..mots_clause.len()).any(|k| matches!(mot(k), "avait" | "avaient")) {
+                for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
+                    if clause.contains(&occ.plage.start) {
+                        *statut = (*statut).max(Statut::NonRetenue);
+                    }
                 }
             }
         }
@@ -185,7 +222,7 @@ fn re_portee_negation() -> &'static Forme {
     static R: OnceLock<Forme> = OnceLock::new();
     R.get_or_init(|| {
         Forme::new(
-            r"^(qualifi|certifi|labellis|homologu|agree|agrement|necessit|necessair|exig|requi|impos|obligatoir|indispensabl|util|pertinen|justifi|reten|choisi|choix|opt[eéai]|opter|porte|vis[eao]|recour|obten|dispos|benefici|possed|detien|deten|souhait|prevu|prevoi|envisag|recherch|besoin|appuy|orient|privilegi|demand|candidat|engag|compatibl|conform|eligibl|fallu|faut|fallait|faudra|sollicit|adopt|pass[eé]|heberg|sur$)",
+            r"^(qualifi|certifi|labellis|homologu|agree|agrement|exist|necessit|necessair|exig|requi|impos|obligatoir|indispensabl|util|pertinen|justifi|reten|choisi|choix|opt[eéai]|opter|porte|vis[eao]|recour|obten|dispos|benefici|possed|detien|deten|souhait|prevu|prevoi|envisag|recherch|besoin|appuy|orient|privilegi|demand|candidat|engag|compatibl|conform|eligibl|fallu|faut|fallait|faudra|sollicit|adopt|pass[eé]|heberg|sur$)",
         )
     })
 }
@@ -298,6 +335,11 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                 .find(|&j| forme!(t(j), r"^(pas|plus|jamais|point|nullement|aucun|aucune|aucuns|aucunes|guere|ni)$"));
             if let Some(j) = particule {
                 negation_vue = true;
+                // "Nous ne regrettons pas d'avoir choisi …", "n'hésitons pas à
+                // recourir …": the negation of a regret affirms.
+                if (i + 1..j).any(|k| forme!(t(k), r"^(regrett|hesit)")) {
+                    continue;
+                }
                 let suivant = t(j + 1);
                 if forme!(suivant, r"^(seulement|uniquement|que|qu|simplement|moins)$") {
                     continue;
@@ -410,8 +452,17 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
         }
 
         // "Aucune qualification SecNumCloud n'est requise."
+        // Not "aucune difficulté à trouver une offre certifiée HDS".
         if forme!(m, r"^aucune?s?$") {
-            push(de(i), a(i), Statut::NonRetenue, Some(6), None);
+            let suivant = t(i + 1);
+            if dans_nom(i + 1)
+                || forme!(
+                    suivant,
+                    r"^(qualifi|certifi|labellis|homolog|offres?$|solutions?$|exigences?$|obligations?$|besoins?$|necessit|raisons?$)"
+                )
+            {
+                push(de(i), a(i), Statut::NonRetenue, Some(6), None);
+            }
             continue;
         }
         // "une offre hors SecNumCloud"
@@ -426,7 +477,11 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
         }
         // "l'offre qualifiée SecNumCloud a été écartée", "nous avons renoncé à
         // la certification HDS".
-        if forme!(m, r"^(ecarte|ecartee|ecartes|ecartees|ecarter|ecartons|renonc\w*|exclue?s?)$") {
+        // "le fournisseur a perdu sa qualification SecNumCloud".
+        if forme!(
+            m,
+            r"^(ecarte|ecartee|ecartes|ecartees|ecarter|ecartons|renonc\w*|exclue?s?|perdu|perdue|perdre|perd)$"
+        ) {
             push(de(i), a(i), Statut::NonRetenue, Some(6), Some(6));
             continue;
         }
@@ -458,6 +513,11 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
         // "en attendant la qualification SecNumCloud de l'offre".
         if m == "en" && t(i + 1) == "attendant" {
             push(de(i), a(i + 1), Statut::EnCours, Some(4), None);
+            continue;
+        }
+        // "nous attendons la qualification SecNumCloud de notre hébergeur".
+        if forme!(m, r"^(attendons|attendent|attend|attendre)$") {
+            push(de(i), a(i), Statut::EnCours, Some(2), Some(4));
             continue;
         }
         // "en voie de certification", "en passe d'obtenir", "en attente de
@@ -1397,6 +1457,14 @@ mod tests {
         ("La qualification SecNumCloud n'est pas seulement un label, c'est une garantie.", &[("SecNumCloud", None, "obtenue")]),
         ("Le projet a été hébergé en attendant la qualification SecNumCloud de l'offre.", &[("SecNumCloud", None, "en_cours")]),
         ("Nous avons préféré une offre certifiée HDS plutôt qu’une offre qualifiée SecNumCloud.", &[("HDS", None, "obtenue"), ("SecNumCloud", None, "non_retenue")]),
+        ("Une offre SecNumCloud n'existait pas à l'époque.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Le fournisseur a perdu sa qualification SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Nous attendons la qualification SecNumCloud de notre hébergeur.", &[("SecNumCloud", None, "en_cours")]),
+        ("Si l'offre avait été qualifiée SecNumCloud, nous l'aurions choisie.", &[("SecNumCloud", None, "non_retenue")]),
+        ("L'offre est conforme au référentiel SecNumCloud mais pas encore qualifiée.", &[("SecNumCloud", None, "visee")]),
+        ("Nous ne regrettons pas d'avoir choisi une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        ("Nous n'avons eu aucune difficulté à trouver une offre certifiée HDS.", &[("HDS", None, "obtenue")]),
+        ("Si l'offre est qualifiée SecNumCloud, les données sensibles y sont hébergées.", &[("SecNumCloud", None, "obtenue")]),
         // --- Held but not enough ---
         ("La certification ISO 27001 ne suffit pas.", &[("ISO 27001", None, "insuffisante")]),
         ("La certification ISO 27001 de l’hébergeur n’a pas été jugée suffisante.", &[("ISO 27001", None, "insuffisante")]),
