@@ -85,6 +85,27 @@ fn layouts_quotes_and_faq_accordions_are_not_testimonials() {
     }
 }
 
+#[test]
+fn layouts_quotes_attributed_by_a_testimonial_line_are_testimonials() {
+    let wd = Workdir::new();
+    wd.copy(&format!("{LAYOUTS}/citations-temoignages.md"), "p/citations-temoignages.md");
+    build(&wd, "p");
+    let t = lignes(&wd, "p", "temoignages");
+    let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].as_str()).collect();
+    assert_eq!(ids, ["citations-temoignages--citation-1", "citations-temoignages--citation-2"]);
+    // The attribution starts at « Témoignage », after the person's name.
+    assert_eq!(t[0]["attribution"], "Témoignage de la Direction générale des finances publiques");
+    assert_eq!(t[0]["organisation_sigle"], "DGFiP");
+    assert_eq!(t[0]["fournisseurs_cloud"], "Scaleway");
+    assert_eq!(t[1]["organisation_sigle"], "ANS");
+    assert_eq!(t[1]["hds"], "obtenue");
+    let i = lignes(&wd, "p", "indicateurs");
+    assert!(i.iter().any(|r| r["valeur"] == "8000000" && r["periode"] == "an"), "{i:?}");
+    assert!(i.iter().any(|r| r["valeur"] == "12000" && r["unite"] == "professionnel"), "{i:?}");
+    let a = lignes(&wd, "p", "anomalies");
+    assert!(a.iter().all(|r| r["code"] != "titre-element-absent"), "a quote has no title by design: {a:?}");
+}
+
 /// A fake site template: what a browser saves of a post page.
 fn page_rendue(md: &str) -> Vec<u8> {
     let texte = std::fs::read_to_string(racine().join(md)).unwrap();

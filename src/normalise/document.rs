@@ -229,7 +229,11 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         }
         if id.is_empty() {
             id = identifiant_de_titre(&element.titre);
-            let repli = if id.is_empty() { format!("element-{rang}") } else { id.clone() };
+            let repli = match (id.is_empty(), element.disposition) {
+                (true, Disposition::Citation) => format!("citation-{rang}"),
+                (true, _) => format!("element-{rang}"),
+                (false, _) => id.clone(),
+            };
             // A Markdown section has no id by design: its title names it.
             if element.disposition == Disposition::Accordeon {
                 constats.ajouter(
@@ -605,7 +609,7 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
         if questions > 0 {
             motifs.push(format!("{questions} question(s) en intertitre ou en gras, mais aucune ligne « Témoignage de … » : un entretien ou une FAQ, pas un témoignage de projet"));
         }
-        if page.blocs_hors_elements.is_empty() && n == 0 {
+        if page.blocs_hors_elements.is_empty() && n == 0 && page.citations.is_empty() {
             motifs.push("la page n'a pas de texte".into());
         }
         if motifs.is_empty() {

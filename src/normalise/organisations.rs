@@ -649,6 +649,10 @@ fn debut_du_nom(morceaux: &[Morceau]) -> usize {
     while matches!(morceaux.get(i), Some(Morceau::Coupure)) {
         i += 1;
     }
+    // "Témoignage conjoint de la DINUM et de l'ANSSI".
+    if morceaux.get(i).and_then(mot_plie).is_some_and(|m| matches!(m, "conjoint" | "conjointe")) {
+        i += 1;
+    }
     if let Some(m) = morceaux.get(i).and_then(mot_plie) {
         if matches!(m, "de" | "du" | "des" | "d") {
             i += 1;
@@ -657,7 +661,6 @@ fn debut_du_nom(morceaux: &[Morceau]) -> usize {
     passer_articles(morceaux, i)
 }
 
-/// Folded words inside each parenthesis.
 /// Whether a parenthesis holds a single word written in capitals ("(ANRS)").
 fn acronymes_entre_parentheses(morceaux: &[Morceau]) -> bool {
     morceaux.windows(3).any(|w| {
@@ -665,6 +668,7 @@ fn acronymes_entre_parentheses(morceaux: &[Morceau]) -> bool {
     })
 }
 
+/// Folded words inside each parenthesis.
 fn contenus_entre_parentheses(morceaux: &[Morceau]) -> Vec<Vec<&str>> {
     let mut contenus = Vec::new();
     let mut courant: Option<Vec<&str>> = None;

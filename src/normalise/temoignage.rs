@@ -20,8 +20,7 @@ pub(crate) struct Contexte<'a> {
 }
 
 /// "Témoignage de …", "Témoignage du …", "Témoignage : …" at the start of a block.
-static ATTRIBUTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*[«“\x22]?\s*t[ée]moignage\s+(?:d[eu]s?\b|d['’]|de\s+la\b|:)").unwrap());
+use crate::parse::page::ATTRIBUTION;
 /// A note left in brackets by an editor: "[… - commentaire peut être trop en lien avec l’actualité]".
 /// Markdown bold written inside an HTML block (`<p>**Titre**</p>`): kramdown
 /// does not render Markdown there, so the page shows the asterisks.
@@ -230,7 +229,8 @@ pub(crate) fn normaliser_element(
     }
 
     let titre = element.titre.clone();
-    if titre.is_empty() {
+    // A quote has no title by design.
+    if titre.is_empty() && element.disposition != crate::parse::page::Disposition::Citation {
         constats.ajouter(
             Some(tid),
             "titre-element-absent",

@@ -78,6 +78,9 @@ pub enum Disposition {
     /// A Markdown section opened by a `.lien-important` link and closed by a
     /// "Témoignage de …" line.
     Section,
+    /// A quote (`blockquote.citation`, `{: .citation}`) whose author line or
+    /// last line is a "Témoignage de …" line.
+    Citation,
 }
 
 /// One testimonial candidate, as written.
@@ -255,8 +258,10 @@ static CLASSE_DATE: LazyLock<Selector> = LazyLock::new(|| sel("[class*=date], [c
 
 /// "Témoignage de …" at the start of a block: what closes a Markdown section.
 /// The same signal `normalise` reads as the attribution line.
-static ATTRIBUTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*[«“\x22]?\s*t[ée]moignage\s+(?:d[eu]s?\b|d['’]|de\s+la\b|:)").unwrap());
+/// A « Témoignage de … » line ("Témoignage conjoint de …" too).
+pub(crate) static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*[«“\x22]?\s*t[ée]moignage\s+(?:conjointe?\s+)?(?:d[eu]s?\b|d['’]|de\s+la\b|:)").unwrap()
+});
 static DATE_FR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+(\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
         .unwrap()
@@ -426,7 +431,48 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
         constats,
     };
     decouper(&mut page, plat.blocs, plat.liens, plat.marques, plat.items);
+    citations_attestees(&mut page);
     page
+}
+
+/// Turns the quotes attributed by a "Témoignage de …" line (their author
+/// block, or their own last line) into testimonial candidates, after the
+/// page's other items; the attribution starts at "Témoignage" ("**Marie
+/// Durand**, directrice — Témoignage de la DGFiP" gives "Témoignage de la
+/// DGFiP").
+fn citations_attestees(page: &mut PageBrute) {
+    fn attribution(ligne: &str) -> Option<&str> {
+        let i = ligne.char_indices().find(|&(i, _)| ATTRIBUTION.is_match(&ligne[i..]))?.0;
+        Some(ligne[i..].trim())
+    }
+    let citations = std::mem::take(&mut page.citations);
+    for c in citations {
+        let mut lignes: Vec<&str> = c.texte.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let attestee = match c.auteur.as_deref() {
+            Some(a) => attribution(a).map(str::to_string),
+            None => None,
+        }
+        .or_else(|| {
+            let derniere = attribution(lignes.last()?)?.to_string();
+            lignes.pop();
+            Some(derniere)
+        });
+        let Some(attestee) = attestee else {
+            page.citations.push(c);
+            continue;
+        };
+        let bloc = |texte: &str| Bloc { genre: Genre::Paragraphe, texte: texte.to_string(), gras: false };
+        let mut blocs: Vec<Bloc> = lignes.iter().map(|l| bloc(l)).collect();
+        blocs.push(bloc(&attestee));
+        page.elements.push(ElementBrut {
+            id: None,
+            id_discordant: None,
+            titre: String::new(),
+            blocs,
+            liens: Vec::new(),
+            disposition: Disposition::Citation,
+        });
+    }
 }
 
 /// A marker met during the flat walk, at a block index.
@@ -454,6 +500,8 @@ fn decouper(
         liens: Vec<LienBrut>,
     }
     let mut ouverte: Option<Ouverte> = None;
+    // The block index right after the line that closed the last section.
+    let mut derniere_fermee: Option<usize> = None;
     let mut marques = marques.into_iter().peekable();
     let mut liens = liens.into_iter().peekable();
     let fermer_sans_attribution = |o: Ouverte, page: &mut PageBrute| {
@@ -504,9 +552,23 @@ fn decouper(
                         liens: liens_section,
                         disposition: Disposition::Section,
                     });
+                    derniere_fermee = Some(i + 1);
                 }
             }
-            None => page.blocs_hors_elements.push(bloc),
+            // A second "Témoignage de …" line right after the one that
+            // closed a section belongs to it (reported as
+            // `attribution-multiple`), not to the page.
+            None => match page.elements.last_mut() {
+                Some(e)
+                    if e.disposition == Disposition::Section
+                        && derniere_fermee == Some(i)
+                        && ATTRIBUTION.is_match(&bloc.texte) =>
+                {
+                    e.blocs.push(bloc);
+                    derniere_fermee = Some(i + 1);
+                }
+                _ => page.blocs_hors_elements.push(bloc),
+            },
         }
     }
     // Links met after the last block belong to the open section or to the page.
@@ -576,11 +638,20 @@ fn lire_element(item: ElementRef<'_>, format: Format) -> ElementBrut {
 /// Visible text of an element, whitespace collapsed.
 fn texte_de(e: ElementRef<'_>) -> String {
     let mut s = String::new();
-    push_text(e, &mut s);
+    push_text(e, &mut s, false);
     normaliser_espaces(&s)
 }
 
-fn push_text(e: ElementRef<'_>, out: &mut String) {
+/// The text of a quote, one line per paragraph or list item.
+fn paragraphes_de(e: ElementRef<'_>) -> String {
+    let mut s = String::new();
+    push_text(e, &mut s, true);
+    s.lines().map(normaliser_espaces).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// Appends the visible text of `e`; with `lignes`, a line end after each
+/// block (paragraph, list item, heading, division) and no other.
+fn push_text(e: ElementRef<'_>, out: &mut String, lignes: bool) {
     // Iterative (edge traversal), so a deep page cannot exhaust the stack.
     use ego_tree::iter::Edge;
     let mut ignore_jusqua: Option<ego_tree::NodeId> = None;
@@ -591,6 +662,7 @@ fn push_text(e: ElementRef<'_>, out: &mut String) {
                     continue;
                 }
                 match n.value() {
+                    Node::Text(t) if lignes => out.extend(t.chars().map(|c| if c == '\n' { ' ' } else { c })),
                     Node::Text(t) => out.push_str(t),
                     Node::Element(el) if ignore(el.name()) => ignore_jusqua = Some(n.id()),
                     Node::Element(el) if el.name() == "br" => out.push(' '),
@@ -600,6 +672,11 @@ fn push_text(e: ElementRef<'_>, out: &mut String) {
             Edge::Close(n) => {
                 if ignore_jusqua == Some(n.id()) {
                     ignore_jusqua = None;
+                } else if lignes
+                    && ignore_jusqua.is_none()
+                    && n.value().as_element().is_some_and(|el| bloc_genre(el.name()).is_some() || el.name() == "div")
+                {
+                    out.push('\n');
                 }
             }
         }
@@ -855,7 +932,7 @@ impl Walker {
                             }
                             continue;
                         }
-                        self.citations.push(CitationBrute { texte: texte_de(c), auteur: None });
+                        self.citations.push(CitationBrute { texte: paragraphes_de(c), auteur: None });
                         if a_classe(&c, "citation") {
                             for a in c.select(&A_HREF) {
                                 self.lien(a);
