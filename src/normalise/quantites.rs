@@ -1014,6 +1014,12 @@ pub fn singulier(mot: &str) -> String {
         Some(k) => (&mot[..=k], &mot[k + 1..]),
         None => ("", mot),
     };
+    // Two nouns both in the plural: "jours-hommes" → "jour-homme".
+    if let Some(premier) = tete.strip_suffix('-').filter(|p| {
+        !p.contains('-') && p.len() > 2 && p.ends_with('s') && !INVARIABLES.contains(p) && dernier.ends_with('s')
+    }) {
+        return format!("{}-{}", singulier(premier), singulier(dernier));
+    }
     let s = if INVARIABLES.contains(&dernier) || dernier.len() <= 2 {
         dernier.to_string()
     } else if matches!(dernier, "travaux" | "baux" | "vitraux" | "coraux") {
@@ -1284,6 +1290,29 @@ fn symbole(brut: &str, plie: &str, t: &[Jeton], suiv: usize) -> Option<(&'static
     };
     if let Some(f) = energie {
         return Some(("wattheure", f, suiv));
+    }
+    // Bit rates: "100 Mbps", "10 Gbit/s", "1 Gb/s".
+    let (debit, slash): (Option<u128>, bool) = match brut {
+        "kbps" | "Kbps" => (Some(1_000), false),
+        "Mbps" => (Some(1_000_000), false),
+        "Gbps" => (Some(1_000_000_000), false),
+        "Tbps" => (Some(1_000_000_000_000), false),
+        "kbit" | "Kbit" | "kb" | "Kb" => (Some(1_000), true),
+        "Mbit" | "Mb" => (Some(1_000_000), true),
+        "Gbit" | "Gb" => (Some(1_000_000_000), true),
+        "Tbit" | "Tb" => (Some(1_000_000_000_000), true),
+        _ => (None, false),
+    };
+    if let Some(f) = debit {
+        if !slash {
+            return Some(("bit_par_seconde", f, suiv));
+        }
+        let par_seconde = |k: usize| {
+            t.get(k).map(|y| y.plie.as_ref()) == Some("/") && t.get(k + 1).map(|y| y.plie.as_ref()) == Some("s")
+        };
+        if par_seconde(suiv) {
+            return Some(("bit_par_seconde", f, suiv + 2));
+        }
     }
     let prefixe_octet = |p: &str| -> Option<u128> {
         Some(match p {
@@ -1707,8 +1736,17 @@ fn periode_plus_loin(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
         let y = &t[j];
         if j > k {
             let prec = &t[j - 1];
+            // Nor past a verb's object: "300 agents traitent des dossiers
+            // par jour" are not 300 agents a day ("se connectent tous les
+            // jours" are).
+            let objet = verbe_probable(prec)
+                && matches!(
+                    y.plie.as_ref(),
+                    "des" | "les" | "le" | "la" | "l'" | "un" | "une" | "du" | "leurs" | "leur" | "ses" | "nos"
+                );
             if prec.genre != Genre::Mot
                 || matches!(prec.plie.as_ref(), "et" | "ou" | "mais" | "dont" | "soit" | "puis" | "ni" | "que" | "qu'")
+                || objet
             {
                 return None;
             }
@@ -2215,6 +2253,10 @@ mod tests {
         ("Les performances sont 3 fois meilleures.", &[]),
         ("Le projet a été lancé en 2021 puis étendu en 2023.", &[]),
         ("Un agent et une équipe suffisent.", &[]),
+        ("Le lien offre 100 Mbps puis 10 Gbit/s et 1 Gb/s.",
+         &[(1e8, None, "bit_par_seconde", None, "exact"), (1e10, None, "bit_par_seconde", None, "exact"), (1e9, None, "bit_par_seconde", None, "exact")]),
+        ("Nos 300 agents traitent des dossiers par jour.", &[(300.0, None, "agent", None, "exact")]),
+        ("Le projet a demandé 30 jours-hommes et 2 data-centers.", &[(30.0, None, "jour-homme", None, "exact"), (2.0, None, "data-center", None, "exact")]),
         ("Le service compte 1 000 000 de comptes et 1 500 000 d'euros de budget.",
          &[(1_000_000.0, None, "compte", None, "exact"), (1_500_000.0, None, "euro", None, "exact")]),
         ("Le service compte 1 000 000 comptes.", &[(1_000_000.0, None, "compte", None, "exact")]),
