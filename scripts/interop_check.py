@@ -350,6 +350,10 @@ def render_json(value, field_type: str) -> str:
         return value
     if field_type == "list" and value is None:
         raise ValueError("null list, expected [] for none")
+    # A `number` is written with a decimal point (250000000.0): readers
+    # inferring types from the JSON then get floats, as in Parquet.
+    if field_type == "number" and value is not None and not isinstance(value, float):
+        raise ValueError(f"number written as an integer: {value!r}")
     return render(value, field_type)
 
 
@@ -422,6 +426,7 @@ def check_json(ds: Path, row_counts: dict[str, int], ids: dict[str, list], arrow
     # has a column of the table's name, must add up to that table's row
     # count, wherever they sit.
     nested: dict[str, int] = {}
+    nested_rows: dict[str, list] = {}
     levels = [doc] if isinstance(doc, dict) else []
     levels += documents + testimonials
     for obj in levels:
@@ -431,12 +436,35 @@ def check_json(ds: Path, row_counts: dict[str, int], ids: dict[str, list], arrow
             if k.endswith("_lignes") and k[: -len("_lignes")] in row_counts:
                 k = k[: -len("_lignes")]
             nested[k] = nested.get(k, 0) + len(v)
+            nested_rows.setdefault(k, []).extend(v)
     for k, n in sorted(nested.items()):
         if k in row_counts:
             if n != row_counts[k]:
                 fail(f"json: {n} nested '{k}' rows, table {k} has {row_counts[k]} rows")
             else:
                 info(f"nested '{k}': {n} rows, as in the table")
+                check_json_nested(k, nested_rows[k], arrow.get(k))
+
+
+def check_json_nested(key: str, objects: list, arrow: tuple | None) -> None:
+    """The nested rows of a table hold the Parquet table's rows, every column
+    rendered alike (compared as sorted lists: JSON groups them by parent)."""
+    if arrow is None:
+        return
+    tbl, fields = arrow
+    def rendered(value, ftype, json_side):
+        try:
+            return render_json(value, ftype) if json_side else render(value, ftype)
+        except (ValueError, TypeError) as e:
+            return f"<{e}>"
+    got = sorted(tuple(rendered(o.get(n, "<absent>"), t, True) for n, t in fields) for o in objects)
+    columns = [tbl.column(n).to_pylist() for n, _ in fields]
+    expected = sorted(tuple(rendered(columns[c][i], fields[c][1], False) for c in range(len(fields))) for i in range(tbl.num_rows))
+    if got != expected:
+        diff = next((g, e) for g, e in zip(got, expected) if g != e) if len(got) == len(expected) else (got[:1], expected[:1])
+        fail(f"json: nested '{key}' rows differ from the Parquet table, e.g. {diff[0]} vs {diff[1]}")
+    else:
+        info(f"nested '{key}': every column of every row as in the Parquet table")
 
 
 # --------------------------------------------------------------------------

@@ -17,9 +17,8 @@ fn value(v: &Value) -> Json {
         Value::Null => Json::Null,
         Value::Texte(s) => Json::String(s.clone()),
         Value::Entier(n) => json!(n),
-        // Written as the CSV writes it (no `.0`, no exponent): an integer
-        // here, the streamed writer's exact bytes for the tables' figures.
-        Value::Nombre(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => json!(*n as i64),
+        // Always with a decimal point (`250000000.0`), so that readers
+        // inferring types from the JSON get a float column, as in Parquet.
         Value::Nombre(n) => json!(n),
         Value::Booleen(b) => json!(b),
         Value::Date(d) => Json::String(d.format("%Y-%m-%d").to_string()),
@@ -253,9 +252,18 @@ impl Jolie<'_> {
             Value::Null => self.out.extend_from_slice(b"null"),
             Value::Texte(t) => chaine(self.out, t),
             Value::Entier(n) => write!(self.out, "{n}")?,
-            // As in the CSV (SPEC: a dot decimal, never an exponent, no
-            // trailing `.0`); null when not finite, as serde_json writes it.
-            Value::Nombre(n) if n.is_finite() => self.out.extend_from_slice(super::format_nombre(*n).as_bytes()),
+            // As in the CSV (a dot decimal, never an exponent), with `.0`
+            // on a whole number, so that pandas, polars or DuckDB reading
+            // the JSON get a float column, as in Parquet, not an integer one
+            // that a first fractional value would change; null when not
+            // finite, as serde_json writes it.
+            Value::Nombre(n) if n.is_finite() => {
+                let texte = super::format_nombre(*n);
+                self.out.extend_from_slice(texte.as_bytes());
+                if !texte.contains('.') {
+                    self.out.extend_from_slice(b".0");
+                }
+            }
             Value::Nombre(_) => self.out.extend_from_slice(b"null"),
             Value::Booleen(b) => self.out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Value::Date(d) => write!(self.out, "\"{}\"", d.format("%Y-%m-%d"))?,
@@ -340,16 +348,18 @@ mod tests_flux {
 
     /// Figures are written as in the CSV: no `.0`, never an exponent.
     #[test]
-    fn nombres_comme_dans_le_csv() {
+    fn nombres_comme_dans_le_csv_avec_un_point() {
         let t = &fields::INDICATEURS;
-        for (n, attendu) in [(100000.0, "100000"), (1e16, "10000000000000000"), (0.5, "0.5"), (2.5e-3, "0.0025")] {
+        for (n, attendu) in
+            [(100000.0, "100000.0"), (1e16, "10000000000000000.0"), (0.5, "0.5"), (2.5e-3, "0.0025"), (0.0, "0.0")]
+        {
             let mut row = vec![Value::Null; t.fields.len()];
             row[t.index("valeur")] = Value::Nombre(n);
             let mut out = Vec::new();
             let mut j = Jolie { out: &mut out, marge: b"", niveau: 0 };
             j.valeur(&row[t.index("valeur")]).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), attendu);
-            assert_eq!(super::super::format_nombre(n), attendu);
+            assert_eq!(super::super::format_nombre(n), attendu.trim_end_matches(".0"));
         }
     }
 
