@@ -137,7 +137,7 @@ pub static DOCUMENTS: Table = Table {
         field!("date_heure_publication", Texte, "Date et heure de publication", "Date et heure telles que déclarées, avec leur décalage horaire (RFC 3339), quand la page les donne.", ex "2024-07-03T13:49:00+02:00"),
         field!("categories", Liste, "Catégories", "Catégories Jekyll de la page, séparées par `;`.", ex "Actualités"),
         field!("mots_cles", Liste, "Mots-clés", "Mots-clés (`tags`) de la page, séparés par `;`.", ex "Cloud;Numérique;Sécurité"),
-        field!("chapeau", Texte, "Chapeau", "Texte d'introduction (`chapeau` ou `chapeau-text`), références de caractères décodées, espaces normalisés.", ex "L’informatique en nuage (Cloud computing) est une formidable opportunité…"),
+        field!("chapeau", Texte, "Chapeau", "Texte d'introduction (`chapeau` ou `chapeau-text`), tel qu'un lecteur le voit : Markdown et balises HTML retirés (un lien par son texte), références de caractères décodées, espaces normalisés.", ex "L’informatique en nuage (Cloud computing) est une formidable opportunité…"),
         field!("publie", Booleen, "Publié", "Valeur de `published` dans le front matter ; vide quand la page ne le précise pas (Jekyll publie alors la page).", ex "true"),
         field!("format_source", Texte, "Format source", "`markdown` (article Jekyll) ou `html` (page rendue).", ex "markdown", required, vocabulary = FORMATS_SOURCE),
         field!("fichier_source", Texte, "Fichier source", "Chemin du fichier lu, relatif au dossier d'entrée, avec des `/` ; quand deux entrées donnent le même chemin relatif, le chemin tel qu'il a été donné.", ex "pages/2024-07-03-cloud-temoignages.md", required, unique),

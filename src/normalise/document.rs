@@ -91,6 +91,27 @@ pub(crate) fn lire_date(s: &str) -> Option<(NaiveDate, Option<String>)> {
     Some((date, heure))
 }
 
+static LIEN_MD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\s*\)"#).unwrap());
+static BALISE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>").unwrap());
+static GRAS_MD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\*\*([^*\s](?:[^*]*[^*\s])?)\*\*|__([^_\s](?:[^_]*[^_\s])?)__").unwrap());
+
+/// The text a reader sees of a front matter field written in Markdown (the
+/// site renders `chapeau` with `markdownify`): links and images by their
+/// text, `<br>` and other tags gone, bold markers gone. "… dans le cadre du
+/// [Fonds pour la transformation de l'action publique](https://…)" → "… du
+/// Fonds pour la transformation de l'action publique".
+pub(crate) fn texte_de_markdown_en_ligne(s: &str) -> String {
+    if !s.contains(['[', '<', '*', '_']) {
+        return s.to_string();
+    }
+    let s = LIEN_MD.replace_all(s, "$1");
+    let s = BALISE.replace_all(&s, " ");
+    let s = GRAS_MD.replace_all(&s, "$1$2");
+    normaliser_espaces(&s).replace(" .", ".").replace(" ,", ",")
+}
+
 fn date_du_fichier(fichier: &str) -> Option<NaiveDate> {
     let nom = fichier.rsplit('/').next().unwrap_or(fichier);
     let c = DATE_FICHIER.captures(nom)?;
@@ -390,7 +411,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         chapeau: front
             .chapeau
             .as_deref()
-            .map(references_decodees)
+            .map(|c| std::borrow::Cow::Owned(texte_de_markdown_en_ligne(&references_decodees(c))))
             .or_else(|| page.description_html.as_deref().map(std::borrow::Cow::Borrowed))
             .map(|t| normaliser_espaces(&t)),
         publie: front.published,
@@ -632,6 +653,22 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chapeau_en_markdown_lu_comme_le_lecteur_le_voit() {
+        let cas = [
+            (
+                "Un guichet du [Fonds pour la transformation de l'action publique](https://www.modernisation.gouv.fr/x_(y)).",
+                "Un guichet du Fonds pour la transformation de l'action publique.",
+            ),
+            ("(lire l'arrêté). <br> [Lire aussi Rapport ](https://x.fr) et <br/>**fin**", "(lire l'arrêté). Lire aussi Rapport et fin"),
+            ("Un texte sans balisage, 2 * 3 = 6 et snake_case.", "Un texte sans balisage, 2 * 3 = 6 et snake_case."),
+            ("Une image ![logo](a.png \"titre\") et [a] [b]", "Une image logo et [a] [b]"),
+        ];
+        for (brut, attendu) in cas {
+            assert_eq!(texte_de_markdown_en_ligne(brut), attendu, "{brut}");
+        }
+    }
 
     #[test]
     fn dates() {
