@@ -157,7 +157,7 @@ pub static TEMOIGNAGES: Table = Table {
         field!("document", Texte, "Document", "Identifiant du document source (table `documents`).", ex "2024-07-03-cloud-temoignages", required),
         field!("rang", Entier, "Rang", "Position du témoignage dans la page, à partir de 1.", ex "3", required),
         field!("titre", Texte, "Titre", "Titre de l'élément (le projet), tel qu'écrit ; vide quand l'élément n'en a pas (anomalie `titre-element-absent`).", ex "La Géoplateforme"),
-        field!("sigle", Texte, "Sigle du projet", "Sigle du projet, pris entre parenthèses dans le titre.", ex "DILE"),
+        field!("sigle", Texte, "Sigle du projet", "Sigle du projet, pris entre parenthèses à la fin du titre (deux majuscules au moins) ; vide quand c'est le sigle de l'organisation qui témoigne.", ex "DILE"),
         field!("alias", Liste, "Autres noms", "Autres noms ou anciens noms du projet trouvés dans le texte, séparés par `;`.", ex "ENDB"),
         field!("organisation", Texte, "Organisation", "Nom canonique de l'organisation qui témoigne, d'après le référentiel `input/referentiels/organisations.csv` ; une organisation absente du référentiel garde le nom tel qu'écrit dans l'attribution (anomalie `organisation-inconnue`).", ex "Institut national de l'information géographique et forestière"),
         field!("organisation_sigle", Texte, "Sigle de l'organisation", "Sigle de l'organisation qui témoigne.", ex "IGN"),

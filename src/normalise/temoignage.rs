@@ -351,7 +351,9 @@ pub(crate) fn normaliser_element(
     }
 
     // Acronym and former names.
-    let sigle = sigle_du_titre(&titre);
+    // The acronym of the organisation that testifies is not the project's:
+    // "Les systèmes d'information de l'Agence du numérique en santé (ANS)".
+    let sigle = sigle_du_titre(&titre).filter(|s| organisation_sigle.as_deref() != Some(s.as_str()));
     let mut alias: Vec<String> = Vec::new();
     // The pattern needs a '(': most texts are ruled out without it.
     for t in description.as_deref().into_iter().chain(textes_analyses.iter().copied()).filter(|t| t.contains('(')) {
