@@ -93,23 +93,35 @@ pub(crate) fn lire_date(s: &str) -> Option<(NaiveDate, Option<String>)> {
 
 static LIEN_MD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\s*\)"#).unwrap());
-static BALISE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>").unwrap());
-static GRAS_MD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\*\*([^*\s](?:[^*]*[^*\s])?)\*\*|__([^_\s](?:[^_]*[^_\s])?)__").unwrap());
+static BALISE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>").unwrap());
 
 /// The text a reader sees of a front matter field written in Markdown (the
 /// site renders `chapeau` with `markdownify`): links and images by their
-/// text, `<br>` and other tags gone, bold markers gone. "… dans le cadre du
-/// [Fonds pour la transformation de l'action publique](https://…)" → "… du
-/// Fonds pour la transformation de l'action publique".
+/// text, tags gone (`<br>` and block tags as a space), `**bold**` markers
+/// gone. "… dans le cadre du [Fonds pour la transformation de l'action
+/// publique](https://…)" → "… du Fonds pour la transformation de l'action
+/// publique".
 pub(crate) fn texte_de_markdown_en_ligne(s: &str) -> String {
-    if !s.contains(['[', '<', '*', '_']) {
+    if !s.contains(['[', '<', '*']) {
         return s.to_string();
     }
     let s = LIEN_MD.replace_all(s, "$1");
-    let s = BALISE.replace_all(&s, " ");
-    let s = GRAS_MD.replace_all(&s, "$1$2");
-    normaliser_espaces(&s).replace(" .", ".").replace(" ,", ",")
+    let s = BALISE.replace_all(&s, |c: &regex::Captures| {
+        let nom = c[1].to_ascii_lowercase();
+        if matches!(
+            nom.as_str(),
+            "br" | "p" | "div" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr"
+        ) {
+            " "
+        } else {
+            ""
+        }
+    });
+    let mut texte = s.into_owned();
+    for gras in super::temoignage::gras_markdown(&texte.clone()) {
+        texte = texte.replacen(gras, &gras[2..gras.len() - 2], 1);
+    }
+    normaliser_espaces(&texte)
 }
 
 fn date_du_fichier(fichier: &str) -> Option<NaiveDate> {
@@ -661,8 +673,10 @@ mod tests {
                 "Un guichet du [Fonds pour la transformation de l'action publique](https://www.modernisation.gouv.fr/x_(y)).",
                 "Un guichet du Fonds pour la transformation de l'action publique.",
             ),
-            ("(lire l'arrêté). <br> [Lire aussi Rapport ](https://x.fr) et <br/>**fin**", "(lire l'arrêté). Lire aussi Rapport et fin"),
-            ("Un texte sans balisage, 2 * 3 = 6 et snake_case.", "Un texte sans balisage, 2 * 3 = 6 et snake_case."),
+            ("(lire l'arrêté). <br> [Lire aussi Rapport](https://x.fr) et <br/>**fin**", "(lire l'arrêté). Lire aussi Rapport et fin"),
+            ("Un texte sans balisage, 2 * 3 = 6, 2**10 + 3**2 et mon__fichier__v2.csv.", "Un texte sans balisage, 2 * 3 = 6, 2**10 + 3**2 et mon__fichier__v2.csv."),
+            ("Les sites en .gouv.fr et les applications .NET", "Les sites en .gouv.fr et les applications .NET"),
+            ("L'<abbr title=\"Institut\">INSEE</abbr> publie le <a href=\"x\">guide</a>).", "L'INSEE publie le guide)."),
             ("Une image ![logo](a.png \"titre\") et [a] [b]", "Une image logo et [a] [b]"),
         ];
         for (brut, attendu) in cas {

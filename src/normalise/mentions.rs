@@ -524,7 +524,7 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
             "depuis" => vers_apres,
             _ if m.starts_with("quitt") || m.starts_with("abandonn") || m.starts_with("delaiss") => true,
             // "nous avons refusé AWS", "remplacé AWS par OVHcloud".
-            _ if m.starts_with("refus") => true,
+            _ if est_refus(m) => true,
             // Not the name after "remplacé par": that one replaces.
             _ if m.starts_with("remplac") => !avant[k + 1..].contains(&"par"),
             _ if m.starts_with("ecart") || matches!(m, "sortir" | "sorti" | "sortie" | "sortis" | "sortons") => true,
@@ -544,8 +544,14 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
     let apres: Vec<&str> = apres.into_iter().take(7).collect();
     // "AWS a été écarté / exclu / remplacé par …", "Azure a été refusé".
     if apres.iter().enumerate().any(|(i, m)| {
-        ["ecart", "abandonn", "delaiss", "exclu", "refus"].iter().any(|v| m.starts_with(v))
-            || (m.starts_with("remplac") && apres.get(i + 1) == Some(&"par"))
+        ["ecart", "abandonn", "delaiss"].iter().any(|v| m.starts_with(v))
+            || matches!(*m, "exclu" | "exclue" | "exclus" | "exclues")
+            || est_refus(m)
+            // "remplacé par OVHcloud", not "remplacés par des serveurs plus
+            // puissants" (the name is still in use).
+            || (m.starts_with("remplac")
+                && apres.get(i + 1) == Some(&"par")
+                && !apres.get(i + 2).is_some_and(|d| ARTICLES_APRES_PAR.contains(d)))
     }) {
         return true;
     }
@@ -558,6 +564,19 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
                     .any(|v| m.starts_with(v))
             })
     })
+}
+
+/// Articles after "remplacé par" that introduce something other than a
+/// named product.
+const ARTICLES_APRES_PAR: &[&str] =
+    &["un", "une", "des", "de", "d", "du", "le", "la", "les", "l", "ses", "son", "sa", "nos", "notre", "leur", "leurs"];
+
+/// A form of the verb "refuser" ("refusé", "refusons"), not the noun "refus".
+fn est_refus(m: &str) -> bool {
+    matches!(
+        m,
+        "refuse" | "refusee" | "refuses" | "refusees" | "refuser" | "refusons" | "refusent" | "refusait" | "refusaient"
+    )
 }
 
 /// Builds the pattern of one spelling: words separated by any run of spaces
@@ -692,6 +711,11 @@ mod tests {
         ("Nous n'avons pas souhaité passer par Google Cloud.", &["Google Cloud"], &[]),
         ("OVHcloud a remplacé AWS en 2023.", &["AWS"], &["OVHcloud"]),
         ("La place de Kubernetes dans le projet est centrale.", &[], &["Kubernetes"]),
+        ("Nous utilisons AWS exclusivement.", &[], &["AWS"]),
+        ("Le contrat AWS exclut les données de santé.", &[], &["AWS"]),
+        ("AWS réduit le nombre de refus de paiement.", &[], &["AWS"]),
+        ("Les serveurs OVHcloud ont été remplacés par des serveurs plus puissants.", &[], &["OVHcloud"]),
+        ("Notre cluster Kubernetes auto-géré a été remplacé par un service managé.", &[], &["Kubernetes"]),
     ];
 
     #[test]

@@ -337,20 +337,29 @@ impl Registre {
                 morceaux.iter().enumerate().filter(|(_, m)| matches!(m, Morceau::Mot(_))).map(|(i, _)| i).collect();
             positions.iter().map(|&p| morceaux.get(p + 1)).collect()
         };
-        // An acronym in parentheses that no organisation has (step 2 found
-        // none) belongs to a name the registry does not know: "l'Agence
-        // nationale de la recherche sur le sida … (ANRS)" is not the ANR. Then
-        // only a punctuation mark or the end closes a registered name.
-        let acronyme_inconnu = acronymes_entre_parentheses(morceaux);
         let fermee = |fin: usize| match suivants[fin] {
-            Some(Morceau::Mot(m)) => !acronyme_inconnu && MOTS_DE_LIAISON.contains(&m.plie.as_str()),
+            Some(Morceau::Mot(m)) => MOTS_DE_LIAISON.contains(&m.plie.as_str()),
             _ => true,
+        };
+        // An acronym in parentheses that no organisation has (step 2 found
+        // none) and that spells the initials of the registered name and of
+        // the words after it belongs to a longer name the registry does not
+        // know: "l'Agence nationale de la recherche sur le sida … (ANRS)" is
+        // not the ANR; "la direction générale des finances publiques pour le
+        // prélèvement à la source (PAS)" is still the DGFiP.
+        let acronymes = acronymes_entre_parentheses(morceaux);
+        let nom_plus_long = |debut: usize, n: usize| {
+            acronymes.iter().any(|(a, position)| {
+                *position >= debut + n
+                    && initiales_de(a, &mots[debut..*position])
+                    && !initiales_de(a, &mots[debut..debut + n])
+            })
         };
         let mut meilleur: Option<(usize, usize, usize)> = None; // (start, words, index)
         for cle in &self.cles {
             if let Some(debut) = occurrence(&mots, cle) {
                 let n = cle.mots.len();
-                if cle.sigle.is_none() && n > 1 && !fermee(debut + n - 1) {
+                if cle.sigle.is_none() && n > 1 && (!fermee(debut + n - 1) || nom_plus_long(debut, n)) {
                     continue;
                 }
                 let mieux = match meilleur {
@@ -661,11 +670,40 @@ fn debut_du_nom(morceaux: &[Morceau]) -> usize {
     passer_articles(morceaux, i)
 }
 
-/// Whether a parenthesis holds a single word written in capitals ("(ANRS)").
-fn acronymes_entre_parentheses(morceaux: &[Morceau]) -> bool {
-    morceaux.windows(3).any(|w| {
-        matches!(w, [Morceau::Ouvrante, Morceau::Mot(m), Morceau::Fermante] if m.brut.chars().filter(|c| c.is_alphabetic()).count() >= 2 && forme_majuscule(&m.brut))
-    })
+/// The single words written in capitals in parentheses ("(ANRS)"), each
+/// with the number of words before it.
+fn acronymes_entre_parentheses(morceaux: &[Morceau]) -> Vec<(&str, usize)> {
+    let mut sortie = Vec::new();
+    let mut mots = 0;
+    for (i, m) in morceaux.iter().enumerate() {
+        if let Morceau::Mot(mot) = m {
+            let entoure = matches!(morceaux.get(i.wrapping_sub(1)), Some(Morceau::Ouvrante))
+                && matches!(morceaux.get(i + 1), Some(Morceau::Fermante));
+            if entoure && mot.brut.chars().filter(|c| c.is_alphabetic()).count() >= 2 && forme_majuscule(&mot.brut) {
+                sortie.push((mot.brut.as_str(), mots));
+            }
+            mots += 1;
+        }
+    }
+    sortie
+}
+
+/// Whether `sigle` is the initials of `mots` (their words that are not
+/// articles or prepositions), starting with the first one: "ANRS" of
+/// "Agence nationale de la recherche sur le sida".
+fn initiales_de(sigle: &str, mots: &[&Mot]) -> bool {
+    let initiales: Vec<char> = mots
+        .iter()
+        .filter(|m| !MOTS_DE_LIAISON.contains(&m.plie.as_str()))
+        .filter_map(|m| m.plie.chars().next())
+        .collect();
+    let mut lettres = sigle.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_ascii_lowercase());
+    let Some(premiere) = lettres.next() else { return false };
+    if initiales.first() != Some(&premiere) {
+        return false;
+    }
+    let mut reste = initiales[1..].iter();
+    lettres.all(|l| reste.any(|&i| i == l))
 }
 
 /// Folded words inside each parenthesis.
@@ -1022,6 +1060,23 @@ mod tests {
             r.resoudre("Témoignage de l'Agence nationale de la recherche sur le sida et les hépatites virales (ANRS)"),
             Resolution::Inconnue
         );
+        // An acronym of something else (a project) leaves the name alone.
+        for (ligne, sigle) in [
+            (
+                "Témoignage de la direction générale des finances publiques pour le prélèvement à la source (PAS)",
+                "DGFiP",
+            ),
+            (
+                "Témoignage de la direction de l'information légale et administrative dans le cadre du service (DILE)",
+                "DILA",
+            ),
+            ("Témoignage de la direction interministérielle du numérique pour le projet Mon espace (MES)", "DINUM"),
+        ] {
+            match r.resoudre(ligne) {
+                Resolution::Trouvee(o) => assert_eq!(o.sigle.as_deref(), Some(sigle), "{ligne}"),
+                autre => panic!("{ligne}: {autre:?}"),
+            }
+        }
         // Followed by a linking word or a punctuation mark, it still is.
         let dgs = |a: &str| match r.resoudre(a) {
             Resolution::Trouvee(o) => o.sigle.clone(),

@@ -71,10 +71,12 @@ pub fn extraire_plie(texte: &Plie) -> Vec<QualificationTrouvee> {
             continue;
         }
         let mots = mots(&texte.bas, apres.clone());
-        if mots
-            .windows(2)
-            .any(|w| &texte.bas[w[0].plage.clone()] == "pas" && &texte.bas[w[1].plage.clone()] == "encore")
-        {
+        let dit = |m: &Mot| &texte.bas[m.plage.clone()];
+        if mots.windows(3).any(|w| {
+            dit(&w[0]) == "pas"
+                && dit(&w[1]) == "encore"
+                && ["qualifi", "certifi", "labellis", "homologu"].iter().any(|q| dit(&w[2]).starts_with(q))
+        }) {
             for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
                 if avant.contains(&occ.plage.start) && *statut == Statut::Defaut {
                     *statut = Statut::Visee;
@@ -105,10 +107,22 @@ pub fn extraire_plie(texte: &Plie) -> Vec<QualificationTrouvee> {
             let mots_clause = mots(&texte.bas, clause.clone());
             let mot = |k: usize| mots_clause.get(k).map_or("", |m| &texte.bas[m.plage.clone()]);
             let si = mot(0) == "si" || (mot(0) == "s" && mot(1) == "il");
-            if si && (0..mots_clause.len()).any(|k| matches!(mot(k), "avait" | "avaient")) {
-                for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
-                    if clause.contains(&occ.plage.start) {
-                        *statut = (*statut).max(Statut::NonRetenue);
+            if !si {
+                continue;
+            }
+            // "avait été qualifiée" right before the name: the name is what
+            // was not held ("Si l'hébergeur qualifié SecNumCloud avait été
+            // plus cher" says nothing against it).
+            for k in 0..mots_clause.len() {
+                if matches!(mot(k), "avait" | "avaient")
+                    && mot(k + 1) == "ete"
+                    && ["qualifi", "certifi", "labellis", "homologu"].iter().any(|q| mot(k + 2).starts_with(q))
+                {
+                    let apres = mots_clause[k + 2].plage.end;
+                    for (occ, statut) in occurrences.iter().zip(statuts.iter_mut()) {
+                        if occ.plage.start >= apres && au_plus_mots(&texte.bas, apres..occ.plage.start, 1) {
+                            *statut = (*statut).max(Statut::NonRetenue);
+                        }
                     }
                 }
             }
@@ -222,7 +236,7 @@ fn re_portee_negation() -> &'static Forme {
     static R: OnceLock<Forme> = OnceLock::new();
     R.get_or_init(|| {
         Forme::new(
-            r"^(qualifi|certifi|labellis|homologu|agree|agrement|exist|necessit|necessair|exig|requi|impos|obligatoir|indispensabl|util|pertinen|justifi|reten|choisi|choix|opt[eéai]|opter|porte|vis[eao]|recour|obten|dispos|benefici|possed|detien|deten|souhait|prevu|prevoi|envisag|recherch|besoin|appuy|orient|privilegi|demand|candidat|engag|compatibl|conform|eligibl|fallu|faut|fallait|faudra|sollicit|adopt|pass[eé]|heberg|sur$)",
+            r"^(qualifi|certifi|labellis|homologu|agree|agrement|necessit|necessair|exig|requi|impos|obligatoir|indispensabl|util|pertinen|justifi|reten|choisi|choix|opt[eéai]|opter|porte|vis[eao]|recour|obten|dispos|benefici|possed|detien|deten|souhait|prevu|prevoi|envisag|recherch|besoin|appuy|orient|privilegi|demand|candidat|engag|compatibl|conform|eligibl|fallu|faut|fallait|faudra|sollicit|adopt|pass[eé]|heberg|sur$)",
         )
     })
 }
@@ -377,6 +391,13 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                     }
                 }
                 let groupe: Vec<usize> = (i + 1..j).chain((k < mots.len()).then_some(k)).collect();
+                // "Une offre SecNumCloud n'existait pas": only the name just
+                // before is what did not exist (not "…SecNumCloud, ce service
+                // n'existait pas").
+                if (i + 1..j).any(|k| t(k).starts_with("exist")) {
+                    push(de(i), a(j), Statut::NonRetenue, None, Some(0));
+                    continue;
+                }
                 let fin_groupe = groupe.last().map(|&k| a(k)).unwrap_or(a(j)).max(a(j));
                 let suffire = groupe.iter().any(|&k| forme!(t(k), r"^(suffi|assez$)"));
                 let permettre = (i + 1..j).any(|k| forme!(t(k), r"^permet"));
@@ -452,15 +473,13 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
         }
 
         // "Aucune qualification SecNumCloud n'est requise."
-        // Not "aucune difficulté à trouver une offre certifiée HDS".
+        // Not "aucune difficulté à trouver une offre certifiée HDS", "aucun
+        // problème avec l'hébergeur qualifié SecNumCloud".
         if forme!(m, r"^aucune?s?$") {
-            let suivant = t(i + 1);
-            if dans_nom(i + 1)
-                || forme!(
-                    suivant,
-                    r"^(qualifi|certifi|labellis|homolog|offres?$|solutions?$|exigences?$|obligations?$|besoins?$|necessit|raisons?$)"
-                )
-            {
+            if !forme!(
+                t(i + 1),
+                r"^(difficultes?|problemes?|soucis?|obstacles?|freins?|incidents?|pannes?|doutes?|regrets?|inquietudes?|reserves?|hesitations?|craintes?|interruptions?|pertes?)$"
+            ) {
                 push(de(i), a(i), Statut::NonRetenue, Some(6), None);
             }
             continue;
@@ -477,11 +496,18 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
         }
         // "l'offre qualifiée SecNumCloud a été écartée", "nous avons renoncé à
         // la certification HDS".
-        // "le fournisseur a perdu sa qualification SecNumCloud".
-        if forme!(
-            m,
-            r"^(ecarte|ecartee|ecartes|ecartees|ecarter|ecartons|renonc\w*|exclue?s?|perdu|perdue|perdre|perd)$"
-        ) {
+        // "le fournisseur a perdu sa qualification SecNumCloud"; not "nous
+        // n'avons rien perdu en passant à …", "perdre des données".
+        if forme!(m, r"^(perdu|perdue|perdre|perd)$") {
+            let objet = (i + 1..(i + 4).min(mots.len())).any(|k| {
+                dans_nom(k) || forme!(t(k), r"^(qualification|certification|labellisation|homologation|label|visa)s?$")
+            });
+            if objet && !(i.saturating_sub(3)..i).any(|k| forme!(t(k), r"^(rien|jamais)$")) {
+                push(de(i), a(i), Statut::NonRetenue, Some(4), None);
+            }
+            continue;
+        }
+        if forme!(m, r"^(ecarte|ecartee|ecartes|ecartees|ecarter|ecartons|renonc\w*|exclue?s?)$") {
             push(de(i), a(i), Statut::NonRetenue, Some(6), Some(6));
             continue;
         }
@@ -1465,6 +1491,18 @@ mod tests {
         ("Nous ne regrettons pas d'avoir choisi une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
         ("Nous n'avons eu aucune difficulté à trouver une offre certifiée HDS.", &[("HDS", None, "obtenue")]),
         ("Si l'offre est qualifiée SecNumCloud, les données sensibles y sont hébergées.", &[("SecNumCloud", None, "obtenue")]),
+        ("Aucun hébergeur qualifié SecNumCloud ne proposait ce service.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Aucune des offres qualifiées SecNumCloud ne répondait à nos besoins.", &[("SecNumCloud", None, "non_retenue")]),
+        ("Nous n'avons eu aucun problème avec l'hébergeur certifié HDS.", &[("HDS", None, "obtenue")]),
+        ("S'il avait fallu tout recommencer, nous aurions à nouveau choisi une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        ("Si l'hébergeur qualifié SecNumCloud avait été plus cher, le projet aurait été revu.", &[("SecNumCloud", None, "obtenue")]),
+        ("Si notre hébergeur, qualifié SecNumCloud, avait connu une panne, la bascule aurait été automatique.", &[("SecNumCloud", None, "obtenue")]),
+        ("Nous utilisons une offre qualifiée SecNumCloud, mais nous n'avons pas encore migré toutes nos applications.", &[("SecNumCloud", None, "obtenue")]),
+        ("L'offre est qualifiée SecNumCloud, mais pas encore déployée dans toutes les régions.", &[("SecNumCloud", None, "obtenue")]),
+        ("Nous n'avons rien perdu en passant à une offre qualifiée SecNumCloud.", &[("SecNumCloud", None, "obtenue")]),
+        ("L'offre qualifiée SecNumCloud nous a évité de perdre des données.", &[("SecNumCloud", None, "obtenue")]),
+        ("Avant la migration vers une offre qualifiée SecNumCloud, ce service n'existait pas.", &[("SecNumCloud", None, "obtenue")]),
+        ("Le problème n'existait plus avec l'hébergeur certifié HDS.", &[("HDS", None, "obtenue")]),
         // --- Held but not enough ---
         ("La certification ISO 27001 ne suffit pas.", &[("ISO 27001", None, "insuffisante")]),
         ("La certification ISO 27001 de l’hébergeur n’a pas été jugée suffisante.", &[("ISO 27001", None, "insuffisante")]),

@@ -451,6 +451,10 @@ const PREFIXES_NOMS: &[&str] = &[
     "france",
 ];
 
+/// Label nouns of [`PREFIXES_NOMS`] that also take a count after "chaque",
+/// "en", "dans"…: "dans chaque département 20 agents".
+const ETIQUETTES_APRES_ARTICLE: &[&str] = &["tranche", "region", "departement", "vague", "sprint", "palier", "jalon"];
+
 /// Function words and frequent verbs: never the counted thing, and they end a
 /// noun phrase.
 const STOP: &[&str] = &[
@@ -1014,9 +1018,15 @@ pub fn singulier(mot: &str) -> String {
         Some(k) => (&mot[..=k], &mot[k + 1..]),
         None => ("", mot),
     };
-    // Two nouns both in the plural: "jours-hommes" → "jour-homme".
+    // Two nouns both in the plural: "jours-hommes" → "jour-homme"; not
+    // "sous-directions", "après-midis".
     if let Some(premier) = tete.strip_suffix('-').filter(|p| {
-        !p.contains('-') && p.len() > 2 && p.ends_with('s') && !INVARIABLES.contains(p) && dernier.ends_with('s')
+        !p.contains('-')
+            && p.len() > 2
+            && p.ends_with('s')
+            && !INVARIABLES.contains(p)
+            && !matches!(*p, "sous" | "sans" | "plus" | "apres" | "tres" | "hors" | "moins" | "gros" | "vers" | "pas")
+            && dernier.ends_with('s')
     }) {
         return format!("{}-{}", singulier(premier), singulier(dernier));
     }
@@ -1464,7 +1474,7 @@ fn lire_unite(t: &[Jeton], l: &Lecture) -> Option<UniteLue> {
     let tete = t.get(k)?;
     // After a number above one, a plural noun ends in -s or -x: a word in
     // -ent is a verb ("la région 11 participent").
-    if !nom_acceptable(tete) || (verbe_probable(tete) && tete.plie != "equivalent" && l.val.f64() > 1.0) {
+    if !nom_acceptable(tete) || (verbe_probable(tete) && tete.plie != "equivalent" && l.val.f64() >= 2.0) {
         return None;
     }
     let unite = singulier(&tete.plie);
@@ -1588,7 +1598,14 @@ fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
     if let Some(p) = prev {
         let pp = p.plie.as_ref();
         let mixte_nom = p.genre == Genre::Mixte && p.brut.chars().any(|c| c.is_ascii_digit() || c == '/');
-        if mixte_nom || est_sigle(p) || PREFIXES_NOMS.contains(&pp) || matches!(pp, "°" | "#") {
+        // A label noun names a number only after an article: "la tranche
+        // 2", "le département 75"; not "dans chaque département 20 agents",
+        // "en région 5 000 agents".
+        let etiquette = PREFIXES_NOMS.contains(&pp)
+            && !(ETIQUETTES_APRES_ARTICLE.contains(&pp)
+                && i >= 2
+                && matches!(t[i - 2].plie.as_ref(), "chaque" | "en" | "par" | "tout" | "toute" | "dans" | "sur"));
+        if mixte_nom || est_sigle(p) || etiquette || matches!(pp, "°" | "#") {
             return false;
         }
         if l.annee && (MOIS.contains(&pp) || ANNEE_INTRO.contains(&pp)) {
@@ -1732,26 +1749,28 @@ fn lire_periode(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
 /// three plain words in between (no number, punctuation or conjunction), and
 /// only "par"/"chaque"/"tous les" + a period noun, never a bare adjective.
 fn periode_plus_loin(t: &[Jeton], k: usize) -> Option<(&'static str, usize)> {
+    // A verb then an indefinite object ("traitent des dossiers"): "par
+    // jour" counts the object, not the number's noun; "chaque jour", "tous
+    // les jours" still date the subject's action ("5 000 agents utilisent
+    // l'outil chaque jour").
+    let mut objet_indefini = false;
     for j in k..(k + 4).min(t.len()) {
         let y = &t[j];
         if j > k {
             let prec = &t[j - 1];
-            // Nor past a verb's object: "300 agents traitent des dossiers
-            // par jour" are not 300 agents a day ("se connectent tous les
-            // jours" are).
-            let objet = verbe_probable(prec)
-                && matches!(
-                    y.plie.as_ref(),
-                    "des" | "les" | "le" | "la" | "l'" | "un" | "une" | "du" | "leurs" | "leur" | "ses" | "nos"
-                );
+            if verbe_probable(prec) && matches!(y.plie.as_ref(), "des" | "du" | "de" | "d'") {
+                objet_indefini = true;
+            }
             if prec.genre != Genre::Mot
                 || matches!(prec.plie.as_ref(), "et" | "ou" | "mais" | "dont" | "soit" | "puis" | "ni" | "que" | "qu'")
-                || objet
             {
                 return None;
             }
         }
         if matches!(y.plie.as_ref(), "par" | "chaque") {
+            if objet_indefini && y.plie == "par" {
+                return None;
+            }
             return t.get(j + 1).and_then(|z| mot_periode(&z.plie)).map(|p| (p, j + 2));
         }
         if y.plie == "tous" && t.get(j + 1).is_some_and(|z| z.plie == "les") {
@@ -2256,6 +2275,11 @@ mod tests {
         ("Le lien offre 100 Mbps puis 10 Gbit/s et 1 Gb/s.",
          &[(1e8, None, "bit_par_seconde", None, "exact"), (1e10, None, "bit_par_seconde", None, "exact"), (1e9, None, "bit_par_seconde", None, "exact")]),
         ("Nos 300 agents traitent des dossiers par jour.", &[(300.0, None, "agent", None, "exact")]),
+        ("5 000 agents utilisent l'outil chaque jour.", &[(5000.0, None, "agent", Some("jour"), "exact")]),
+        ("Les 2 000 agents utilisent la messagerie tous les jours.", &[(2000.0, None, "agent", Some("jour"), "exact")]),
+        ("Dans chaque département 20 agents ont été formés et 1,5 agent à temps plein.", &[(20.0, None, "agent", None, "exact"), (1.5, None, "agent", None, "exact")]),
+        ("En région 5 000 agents utilisent l'outil.", &[(5000.0, None, "agent", None, "exact")]),
+        ("Le service compte 3 sous-directions.", &[(3.0, None, "sous-direction", None, "exact")]),
         ("Le projet a demandé 30 jours-hommes et 2 data-centers.", &[(30.0, None, "jour-homme", None, "exact"), (2.0, None, "data-center", None, "exact")]),
         ("Le service compte 1 000 000 de comptes et 1 500 000 d'euros de budget.",
          &[(1_000_000.0, None, "compte", None, "exact"), (1_500_000.0, None, "euro", None, "exact")]),

@@ -157,7 +157,7 @@ fn sans_guillemets(lignes: &mut [&str]) {
 /// "**": most texts are ruled out without it. As in Markdown, bold does not
 /// start or end inside a word: `2**10 + 3**2` is not bold. Code is not told
 /// apart (the blocks do not say it).
-fn gras_markdown(texte: &str) -> Vec<&str> {
+pub(crate) fn gras_markdown(texte: &str) -> Vec<&str> {
     if !texte.contains("**") {
         return Vec::new();
     }
@@ -533,10 +533,15 @@ pub(crate) fn nom_attribue(attribution: &str) -> String {
     reste.trim_end_matches(['.', '"', '»', '”']).trim().to_string()
 }
 
-/// The acronym in a title's closing parentheses; an acronym has two capitals
-/// at least: not "(2023)" nor "(V2)".
+/// The acronym in a title's closing parentheses ("DILE", "Dile", "5G"); not
+/// a year or a number ("(2023)") nor a version ("(V2)", "(v2.1)").
 fn sigle_du_titre(titre: &str) -> Option<String> {
-    SIGLE.captures(titre).map(|c| c[1].to_string()).filter(|s| s.chars().filter(|c| c.is_uppercase()).count() >= 2)
+    SIGLE.captures(titre).map(|c| c[1].to_string()).filter(|s| {
+        let version = s.strip_prefix(['V', 'v']).is_some_and(|r| {
+            r.starts_with(|c: char| c.is_ascii_digit()) && r.chars().all(|c| c.is_ascii_digit() || c == '.')
+        });
+        s.chars().any(char::is_alphabetic) && !version
+    })
 }
 
 /// "[sic]", "[sic !]" and "[…]" are the publishing conventions of a quote,
@@ -559,6 +564,8 @@ mod tests {
         assert_eq!(sigle_du_titre("Le SAMU (SI-SAMU)").as_deref(), Some("SI-SAMU"));
         assert_eq!(sigle_du_titre("Le portail (2023)"), None);
         assert_eq!(sigle_du_titre("Le projet Cloud (V2)"), None);
+        assert_eq!(sigle_du_titre("La démarche (Dile)").as_deref(), Some("Dile"));
+        assert_eq!(sigle_du_titre("Le réseau (5G)").as_deref(), Some("5G"));
     }
 
     #[test]

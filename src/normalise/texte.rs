@@ -329,17 +329,27 @@ fn decouper_phrases(texte: &str, saut: bool) -> Vec<&str> {
 
 /// Abbreviations whose full stop does not end a sentence: "M. Dupont",
 /// "env. 300 agents", "cf. Annexe".
-const ABREVIATIONS: &[&str] = &[
-    "M", "MM", "Mme", "Mmes", "Mlle", "Dr", "Pr", "Me", "env", "Env", "cf", "Cf", "p", "pp", "art", "vol", "ex", "Ex",
-];
+const ABREVIATIONS: &[&str] =
+    &["M", "MM", "Mme", "Mmes", "Mlle", "Dr", "Pr", "env", "Env", "cf", "Cf", "p", "pp", "ex", "Ex"];
 
 /// Whether `avant` (the text up to a full stop) ends with an abbreviation.
+/// A title ("M.", "Mme") only after a lower-case word, the sentence's first
+/// word or nothing: "selon M. Dupont", but "3 M." and "piloté par Claire
+/// M." end their sentence.
 fn abreviation(avant: &str) -> bool {
     let mot = avant.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     let precede = &avant[..avant.len() - mot.len()];
     // A word of its own, not the end of "1.M" or "x-p".
+    let seul = precede.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '«' | '"'));
+    let titre = matches!(mot, "M" | "MM" | "Mme" | "Mmes" | "Mlle" | "Dr" | "Pr");
+    let mot_avant = precede.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
     ABREVIATIONS.contains(&mot)
-        && precede.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '«' | '"'))
+        && seul
+        && (!titre
+            || mot_avant.is_empty()
+            || mot_avant.chars().next().is_some_and(char::is_lowercase)
+            // The sentence's first word: "Selon M. Dupont".
+            || precede.split_whitespace().count() == 1)
 }
 
 /// The unaccented ASCII letter of a Latin-1 accented letter (`é` → `e`,
@@ -842,6 +852,16 @@ mod tests {
         assert_eq!(
             phrases("Selon M. Dupont, env. 300 agents l'utilisent. Voir aussi (cf. Annexe). Le projet A. Fin"),
             vec!["Selon M. Dupont, env. 300 agents l'utilisent.", "Voir aussi (cf. Annexe).", "Le projet A.", "Fin"]
+        );
+        assert_eq!(
+            phrases("Il protège contre le vol. Il coûte 3 M. Il est piloté par Claire M. Il est l'état de l'art. Fin"),
+            vec![
+                "Il protège contre le vol.",
+                "Il coûte 3 M.",
+                "Il est piloté par Claire M.",
+                "Il est l'état de l'art.",
+                "Fin"
+            ]
         );
     }
 }

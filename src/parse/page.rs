@@ -102,6 +102,9 @@ pub struct ElementBrut {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CitationBrute {
     pub texte: String,
+    /// A `blockquote.citation` (or its `.auteur-citation`), not a plain
+    /// blockquote, which is text of the page (a section's quoted answers).
+    pub classee: bool,
     /// The `.auteur-citation` block that follows, when there is one.
     pub auteur: Option<String>,
 }
@@ -441,21 +444,39 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
 /// Durand**, directrice — Témoignage de la DGFiP" gives "Témoignage de la
 /// DGFiP").
 fn citations_attestees(page: &mut PageBrute) {
-    fn attribution(ligne: &str) -> Option<&str> {
-        let i = ligne.char_indices().find(|&(i, _)| ATTRIBUTION.is_match(&ligne[i..]))?.0;
-        Some(ligne[i..].trim())
+    /// Where a "Témoignage de …" line starts in `ligne`: at its start, or
+    /// after a dash, a comma, a colon or a closing quote ("**Marie Durand**,
+    /// directrice — Témoignage de …", "« … » Témoignage de …"); not inside a
+    /// sentence ("le témoignage de nos agents").
+    fn attribution(ligne: &str) -> Option<usize> {
+        ligne.char_indices().map(|(i, _)| i).find(|&i| {
+            let avant = ligne[..i].trim_end();
+            (avant.is_empty() || avant.ends_with(['—', '–', '-', ',', ':', '|', '»', '"', '”', '.', ')']))
+                && ATTRIBUTION.is_match(&ligne[i..])
+        })
     }
     let citations = std::mem::take(&mut page.citations);
     for c in citations {
+        if !c.classee {
+            page.citations.push(c);
+            continue;
+        }
         let mut lignes: Vec<&str> = c.texte.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         let attestee = match c.auteur.as_deref() {
-            Some(a) => attribution(a).map(str::to_string),
+            Some(a) => attribution(a).map(|i| a[i..].trim().to_string()),
             None => None,
         }
         .or_else(|| {
-            let derniere = attribution(lignes.last()?)?.to_string();
+            // The quote's own last line, or the end of it: "« … » Témoignage
+            // de …" keeps the quote.
+            let derniere = *lignes.last()?;
+            let i = attribution(derniere)?;
             lignes.pop();
-            Some(derniere)
+            let citee = derniere[..i].trim();
+            if !citee.is_empty() {
+                lignes.push(citee);
+            }
+            Some(derniere[i..].trim().to_string())
         });
         let Some(attestee) = attestee else {
             page.citations.push(c);
@@ -665,7 +686,7 @@ fn push_text(e: ElementRef<'_>, out: &mut String, lignes: bool) {
                     Node::Text(t) if lignes => out.extend(t.chars().map(|c| if c == '\n' { ' ' } else { c })),
                     Node::Text(t) => out.push_str(t),
                     Node::Element(el) if ignore(el.name()) => ignore_jusqua = Some(n.id()),
-                    Node::Element(el) if el.name() == "br" => out.push(' '),
+                    Node::Element(el) if el.name() == "br" => out.push(if lignes { '\n' } else { ' ' }),
                     _ => {}
                 }
             }
@@ -925,14 +946,22 @@ impl Walker {
                             let auteur = texte_de(c);
                             match self.citations.last_mut() {
                                 Some(q) if q.auteur.is_none() => q.auteur = Some(auteur),
-                                _ => self.citations.push(CitationBrute { texte: String::new(), auteur: Some(auteur) }),
+                                _ => self.citations.push(CitationBrute {
+                                    texte: String::new(),
+                                    classee: true,
+                                    auteur: Some(auteur),
+                                }),
                             }
                             for a in c.select(&A_HREF) {
                                 self.lien(a);
                             }
                             continue;
                         }
-                        self.citations.push(CitationBrute { texte: paragraphes_de(c), auteur: None });
+                        self.citations.push(CitationBrute {
+                            texte: paragraphes_de(c),
+                            classee: a_classe(&c, "citation"),
+                            auteur: None,
+                        });
                         if a_classe(&c, "citation") {
                             for a in c.select(&A_HREF) {
                                 self.lien(a);
