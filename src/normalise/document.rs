@@ -223,6 +223,8 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     };
     // (title, letters) → identifier of the first item with them.
     let mut deja: HashMap<(&str, Vec<u8>), String> = HashMap::new();
+    // (title, attribution, opening paragraph) → the first testimonial with them.
+    let mut ouvertures: HashMap<(String, Option<String>, String), String> = HashMap::new();
     let titres_partages: std::collections::HashSet<&str> = {
         let mut vus = std::collections::HashSet::new();
         retenus.iter().filter(|e| !vus.insert(e.titre.as_str())).map(|e| e.titre.as_str()).collect()
@@ -347,28 +349,28 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         }
         // The same testimonial in another layout (an accordion item and its
         // Markdown draft): same title and attribution, and a description
-        // opening with the same paragraph of some length.
-        if let (false, [precedents @ .., t]) = (repete || ex.temoignages.len() == avant, &ex.temoignages[..]) {
-            fn ouverture(a: &crate::model::Temoignage) -> Option<&str> {
-                a.description.as_deref().and_then(|d| d.lines().next()).filter(|l| l.len() >= 80)
-            }
-            let meme = |a: &crate::model::Temoignage| {
-                a.titre == t.titre
-                    && a.attribution == t.attribution
-                    && ouverture(a).is_some()
-                    && ouverture(a) == ouverture(t)
-            };
-            if let Some(autre) = precedents.iter().find(|a| meme(a)) {
-                constats.ajouter(
-                    Some(&tid),
-                    "temoignage-repete",
-                    Severite::Avertissement,
-                    format!(
-                        "Le témoignage « {} » reprend le titre, l'attribution et le début de la description d'un témoignage précédent de la page ({}), sous une autre mise en forme.",
-                        t.titre, autre.identifiant
+        // opening with the same paragraph of some length. Looked up by key
+        // (a page of thousands of items stays linear).
+        if let Some(t) = ex.temoignages.get(avant) {
+            let ouverture = t.description.as_deref().and_then(|d| d.lines().next()).filter(|l| l.len() >= 80);
+            if let Some(o) = ouverture {
+                let cle = (t.titre.clone(), t.attribution.clone(), o.to_string());
+                match ouvertures.get(&cle) {
+                    Some(autre) if !repete => constats.ajouter(
+                        Some(&tid),
+                        "temoignage-repete",
+                        Severite::Avertissement,
+                        format!(
+                            "Le témoignage « {} » reprend le titre, l'attribution et le début de la description d'un témoignage précédent de la page ({autre}), sous une autre mise en forme.",
+                            t.titre
+                        ),
+                        Some(t.titre.clone()),
                     ),
-                    Some(t.titre.clone()),
-                );
+                    Some(_) => {}
+                    None => {
+                        ouvertures.insert(cle, t.identifiant.clone());
+                    }
+                }
             }
         }
         liens.extend(element.liens.iter().map(|l| (Some(tid.clone()), l)));
