@@ -402,7 +402,15 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                 let suffire = groupe.iter().any(|&k| forme!(t(k), r"^(suffi|assez$)"));
                 let permettre = (i + 1..j).any(|k| forme!(t(k), r"^permet"));
                 if suffire {
-                    push(de(i), fin_groupe, Statut::Insuffisante, Some(8), Some(10));
+                    // "… ne suffit pas pour exiger un hébergement SecNumCloud":
+                    // what falls short is the subject, and a requirement
+                    // so denied is a name not needed.
+                    let but = k < mots.len() && forme!(t(k), r"^(pour|a)$");
+                    if but && forme!(t(k + 1), r"^(exig|impos|justifi|necessit|requeri|rendre)") {
+                        push(de(i), a(k + 1), Statut::NonRetenue, Some(8), None);
+                    } else {
+                        push(de(i), fin_groupe, Statut::Insuffisante, (!but).then_some(8), Some(10));
+                    }
                 } else if permettre {
                     // "La certification ISO 27001 ne permet pas d'héberger des
                     // données de santé": the subject falls short.
@@ -1505,6 +1513,8 @@ mod tests {
         ("Le problème n'existait plus avec l'hébergeur certifié HDS.", &[("HDS", None, "obtenue")]),
         // --- Held but not enough ---
         ("La certification ISO 27001 ne suffit pas.", &[("ISO 27001", None, "insuffisante")]),
+        ("Des données sensibles ne suffisent pas pour exiger un hébergement SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
+        ("La certification ISO 27001 ne suffit pas pour héberger ces données.", &[("ISO 27001", None, "insuffisante")]),
         ("La certification ISO 27001 de l’hébergeur n’a pas été jugée suffisante.", &[("ISO 27001", None, "insuffisante")]),
         ("La qualification SecNumCloud n'a pas été jugée nécessaire pour ces données publiques.", &[("SecNumCloud", None, "non_retenue")]),
         ("La certification HDS ne semble pas suffisante pour ces traitements.", &[("HDS", None, "insuffisante")]),

@@ -1510,7 +1510,7 @@ fn lire_intervalle(t: &[Jeton], l: &Lecture) -> Option<(Lecture, UniteLue)> {
         return None;
     }
     let l2 = lire_nombre(t, l.fin + 1, false)?;
-    if l2.max.is_some() || !contexte_ok(t, &l2) {
+    if l2.max.is_some() || !contexte_ok(t, &l2, false) {
         return None;
     }
     let u = lire_unite(t, &l2)?;
@@ -1551,7 +1551,7 @@ fn bornes_avec_unites(t: &[Jeton], l: &Lecture, u: &UniteLue) -> Option<(UniteLu
         return None;
     }
     let l2 = lire_nombre(t, u.fin_unite + 1, false)?;
-    if l2.max.is_some() || !contexte_ok(t, &l2) {
+    if l2.max.is_some() || !contexte_ok(t, &l2, false) {
         return None;
     }
     let u2 = lire_unite(t, &l2)?;
@@ -1574,11 +1574,14 @@ fn bornes_avec_unites(t: &[Jeton], l: &Lecture, u: &UniteLue) -> Option<(UniteLu
 /// - a day before a month ("le 15 mars", "la loi du 7 octobre 2016");
 /// - a year after a month or a year word ("en juin 2023", "en 2021",
 ///   "d'ici 2025", "fin de l'année 2025").
-fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
+///
+/// `signe`: the token before is a sign read by [`signe_devant`], which the
+/// digits may be glued to.
+fn contexte_ok(t: &[Jeton], l: &Lecture, signe: bool) -> bool {
     let i = l.debut;
     let x = &t[i];
     let prev = i.checked_sub(1).map(|k| &t[k]);
-    if l.chiffres {
+    if l.chiffres && !signe {
         let b = x.brut.as_bytes();
         if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() {
             return false;
@@ -1590,6 +1593,11 @@ fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
             if p.genre == Genre::Nombre || p.brut == "+" {
                 return false;
             }
+        }
+    }
+    if l.chiffres {
+        if signe && x.brut.len() > 1 && x.brut.starts_with('0') {
+            return false;
         }
         if l.suffixe.is_none() && !l.multiplie && t.get(l.fin).is_some_and(|y| y.genre == Genre::Nombre) {
             return false;
@@ -1616,6 +1624,26 @@ fn contexte_ok(t: &[Jeton], l: &Lecture) -> bool {
         return false;
     }
     true
+}
+
+/// The sign written before a number, if it is one: '+' or '-' glued to the
+/// digits ("+40 %", "-15 %"), or the minus sign U+2212, glued or not
+/// ("− 15 %"); the sign itself starts a word (a space, a bracket or the
+/// sentence's start before it). `Some(true)` for a minus.
+fn signe_devant(t: &[Jeton], l: &Lecture) -> Option<bool> {
+    let i = l.debut;
+    if !l.chiffres || i == 0 {
+        return None;
+    }
+    let (p, x) = (&t[i - 1], &t[i]);
+    let negatif = match p.brut {
+        "+" => false,
+        "-" | "\u{2212}" => true,
+        _ => return None,
+    };
+    let colle = !x.espace_avant || p.brut == "\u{2212}";
+    let isole = p.espace_avant || i == 1 || matches!(t[i - 2].brut, "(" | "[" | "«" | "\"" | ":");
+    (colle && isole).then_some(negatif)
 }
 
 // ---------------------------------------------------------------------------
@@ -1677,6 +1705,11 @@ const QUAL_AVANT: &[(&[&str], &str)] = &[
     (&["env", "."], "environ"),
     (&["+", "de"], "plus_de"),
     (&["+", "d'"], "plus_de"),
+    // "< 1 semaine", "<30 jours", "≥ 99 %".
+    (&["<"], "moins_de"),
+    (&["\u{2264}"], "moins_de"),
+    (&[">"], "plus_de"),
+    (&["\u{2265}"], "au_moins"),
     (&["quelque"], "environ"),
     (&["approximativement"], "environ"),
     (&["presque"], "environ"),
@@ -1887,14 +1920,25 @@ fn periode_avant(t: &[Jeton], debut: usize, borne: usize) -> Option<&'static str
 fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite, usize), usize> {
     let l0 = lire_nombre(t, i, false).ok_or(i + 1)?;
     let saut = l0.fin.max(i + 1);
-    if !contexte_ok(t, &l0) {
+    let signe = signe_devant(t, &l0);
+    if !contexte_ok(t, &l0, signe.is_some()) {
         return Err(saut);
     }
     let (l, u) = match lire_unite(t, &l0) {
         Some(u) => (l0, u),
         None => lire_intervalle(t, &l0).ok_or(saut)?,
     };
-    let debut = l.debut.max(borne);
+    // A sign is read only before a single percentage: "+40 %" is 40, "-15 %"
+    // is -15; "+33 1 23…" stays a phone number.
+    let negatif = match signe {
+        Some(n) if u.unite == "pourcent" && l.max.is_none() && l.debut > borne => Some(n),
+        Some(_) if !contexte_ok(t, &l, false) => return Err(saut),
+        _ => None,
+    };
+    let debut = match negatif {
+        Some(_) => l.debut - 1,
+        None => l.debut.max(borne),
+    };
     // Years: "2023 a été une année charnière" has no plural noun after it.
     if l.annee && u.nom && !u.tete_pluriel {
         return Err(saut);
@@ -1981,9 +2025,10 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     } else {
         "exact"
     };
+    let valeur = l.val.fois(u.facteur).f64() + if demi { u.facteur as f64 / 2.0 } else { 0.0 };
     let q = Quantite {
         libelle: s[u.lib.0..u.lib.1].to_string(),
-        valeur: l.val.fois(u.facteur).f64() + if demi { u.facteur as f64 / 2.0 } else { 0.0 },
+        valeur: if negatif == Some(true) && valeur != 0.0 { -valeur } else { valeur },
         valeur_max: valeur_max.or_else(|| l.max.map(|m| m.fois(u.facteur).f64())),
         unite: u.unite,
         periode,
@@ -2156,6 +2201,18 @@ mod tests {
         ("Chacune des plateformes BigBlueButton est constituée de plusieurs instances qui permettent d’accueillir les participants.", &[]),
         ("Par ailleurs, la solution cloud que nous avons retenue nous apporte les garanties nécessaires à une qualification eIDAS de niveau susbtantiel.", &[]),
         ("Les générations suivantes lui permettront de consulter les données de sa complémentaire santé en un seul geste.", &[]),
+        ("Une intervention en < 1 semaine et un déploiement en <30 jours.",
+         &[(1.0, None, "semaine", None, "moins_de"), (30.0, None, "jour", None, "moins_de")]),
+        ("Une disponibilité \u{2265} 99,9 % et > 200 agents formés.",
+         &[(99.9, None, "pourcent", None, "au_moins"), (200.0, None, "agent", None, "plus_de")]),
+        // --- signed percentages ------------------------------------------------
+        ("Le trafic a augmenté de +40 % en un an.", &[(40.0, None, "pourcent", None, "exact")]),
+        ("Les coûts ont baissé (-15 %) depuis la migration.", &[(-15.0, None, "pourcent", None, "exact")]),
+        ("Baisse de \u{2212} 15 % des coûts.", &[(-15.0, None, "pourcent", None, "exact")]),
+        ("Une hausse de +40\u{a0}% des connexions.", &[(40.0, None, "pourcent", None, "exact")]),
+        ("Appelez le +33 1 23 45 67 89 pour 3 agents.", &[(3.0, None, "agent", None, "exact")]),
+        ("Nous comptons +40 000 utilisateurs.", &[]),
+        ("Le projet-15 % n'existe pas.", &[]),
         // --- amounts, qualifiers, periods --------------------------------------
         ("Près de 2 000 agents utilisent la plateforme.", &[(2000.0, None, "agent", None, "environ")]),
         ("Une dizaine de ministères ont rejoint le projet.", &[(10.0, None, "ministere", None, "environ")]),
@@ -2337,6 +2394,8 @@ mod tests {
 
     #[test]
     fn textes_et_libelles() {
+        assert_eq!(extraire("Le trafic a augmenté de +40 % en un an.")[0].texte, "+40 %");
+        assert_eq!(extraire("Baisse de \u{2212} 15 % des coûts.")[0].texte, "\u{2212} 15 % des coûts");
         let q = &extraire("La Géoplateforme devant traiter plus de 250 millions de requêtes utilisateurs par jour avec une optimisation")[0];
         assert_eq!(q.texte, "plus de 250 millions de requêtes utilisateurs par jour");
         assert_eq!(q.libelle, "requêtes utilisateurs");

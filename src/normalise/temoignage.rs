@@ -92,6 +92,49 @@ fn theme_de_forme(q: &str) -> &'static str {
     THEMES.iter().find(|(_, mots)| mots.iter().any(|m| q.contains(m))).map_or("autre", |(t, _)| t)
 }
 
+/// What an answer's opening words say it is about: "Les clés de notre
+/// succès ont été…", "Le cloud nous a permis…". Only the first sentence is
+/// read, and only these openings: an answer's topic is otherwise its
+/// question's.
+const THEMES_DE_REPONSE: &[(&str, &[&str])] = &[
+    (
+        "facteurs_de_succes",
+        &[
+            "cles de notre succes",
+            "cle de notre succes",
+            "cles du succes",
+            "facteurs de succes",
+            "facteurs de reussite",
+        ],
+    ),
+    (
+        "defis",
+        &["la principale difficulte", "le principal defi", "les principaux defis", "les difficultes rencontrees"],
+    ),
+    ("autres_avantages", &["cloud apporte egalement", "cloud permet egalement", "autres avantages"]),
+    (
+        "apport_du_cloud",
+        &[
+            "le cloud nous a permis",
+            "le cloud nous permet",
+            "le cloud a permis",
+            "le cloud permet",
+            "le cloud apporte",
+            "le recours au cloud",
+            "solution cloud apporte",
+            "grace au cloud",
+        ],
+    ),
+    ("prochaines_etapes", &["les prochaines etapes", "la prochaine etape"]),
+    ("criteres_de_choix", &["criteres de choix", "critere de choix"]),
+];
+
+fn theme_de_reponse(reponse: &str) -> Option<&'static str> {
+    let premiere = reponse.split_inclusive(['.', '!', '?', ':']).next().unwrap_or(reponse);
+    let premiere = forme_comparable(premiere);
+    THEMES_DE_REPONSE.iter().find(|(_, mots)| mots.iter().any(|m| premiere.contains(m))).map(|(t, _)| *t)
+}
+
 pub(crate) fn est_attribution(texte: &str) -> bool {
     // The pattern starts with "t" after blanks and one quote: most blocks
     // are ruled out without running it.
@@ -245,8 +288,9 @@ pub(crate) fn normaliser_element(
     let mut textes_analyses: Vec<&str> = preambule.clone();
     for (i, (question, mut lignes)) in paires.into_iter().enumerate() {
         let cle = forme_comparable(question);
-        let theme = theme_de_forme(&cle);
-        if !vues.insert(cle) {
+        let theme_question = theme_de_forme(&cle);
+        let repetee = !vues.insert(cle);
+        if repetee {
             constats.ajouter(
                 Some(tid),
                 "question-repetee",
@@ -257,6 +301,13 @@ pub(crate) fn normaliser_element(
         }
         sans_guillemets(&mut lignes);
         lignes.retain(|l| !l.is_empty());
+        // A title that is no question ("Un écosystème d'experts"), or a
+        // question asked twice, whose answer answers another one: the
+        // answer's first sentence may say what it is about.
+        let theme = match (theme_question, repetee) {
+            ("autre", _) | (_, true) => lignes.first().and_then(|l| theme_de_reponse(l)).unwrap_or("autre"),
+            (t, false) => t,
+        };
         // The pattern needs a '[': most lines are ruled out without it.
         for l in lignes.iter().filter(|l| l.contains('[')) {
             for m in NOTE.find_iter(l).filter(|m| !convention_de_citation(m.as_str())) {
@@ -601,6 +652,21 @@ mod tests {
         ];
         for (q, t) in cas {
             assert_eq!(theme(q), t, "{q}");
+        }
+    }
+
+    #[test]
+    fn themes_of_answers_opening_words() {
+        let cas = [
+            ("Les clés de notre succès ont été de nous appuyer sur l'expertise des prestataires.", Some("facteurs_de_succes")),
+            ("Le cloud nous a permis d'avoir rapidement accès à des ressources de calcul.", Some("apport_du_cloud")),
+            ("L'hébergement de cette application dans une solution cloud apporte deux avantages majeurs : l'élasticité", Some("apport_du_cloud")),
+            ("La sensibilité des données exige un cadre rigoureux. Le cloud nous permet d'y répondre.", None),
+            ("Nous avons choisi OVHcloud.", None),
+            ("Le cloud apporte également de la résilience à l'application : les redondances", Some("autres_avantages")),
+        ];
+        for (r, t) in cas {
+            assert_eq!(theme_de_reponse(r), t, "{r}");
         }
     }
 

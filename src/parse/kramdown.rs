@@ -94,6 +94,17 @@ fn souder_blocs_html(body: &str) -> String {
         if !commentaire && OUVRE_COMMENTAIRE.find(ligne.as_bytes()).is_none() {
             compter_balises(ligne, &mut profondeur);
             out.push_str(ligne);
+            // `<h4>Titre</h4>` then a line of Markdown: kramdown ends the
+            // HTML block with the line of its end tag and reads the next
+            // line as Markdown (a link there is a link); CommonMark would
+            // keep that line in the block, as raw text.
+            let suivante = lignes.get(i + 1).map(|l| l.trim()).unwrap_or("");
+            if profondeur == 0 && !suivante.is_empty() && !suivante.starts_with('<') && element_ferme(nue) {
+                if !ligne.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
             continue;
         }
         let mut visible = String::new();
@@ -126,6 +137,38 @@ fn souder_blocs_html(body: &str) -> String {
         out.push_str(ligne);
     }
     out
+}
+
+/// A line that is one whole block-level element, `<h4 …>…</h4>`: it
+/// opens with the tag its last tag closes.
+fn element_ferme(nue: &str) -> bool {
+    let Some(reste) = nue.strip_prefix('<') else { return false };
+    let nom_len = reste.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let nom = &reste[..nom_len];
+    let bloc = matches!(
+        nom.to_ascii_lowercase().as_str(),
+        "h1" | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "p"
+            | "div"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "blockquote"
+            | "section"
+            | "figure"
+            | "hr"
+    );
+    if !bloc || !reste[nom_len..].starts_with([' ', '>', '\t', '/']) {
+        return false;
+    }
+    let Some(fin) = nue.strip_suffix('>') else { return false };
+    let Some(lt) = fin.rfind("</") else { return nom.eq_ignore_ascii_case("hr") };
+    fin[lt + 2..].trim().eq_ignore_ascii_case(nom)
 }
 
 /// Adds the block-level tags a line opens and subtracts those it closes
@@ -308,6 +351,18 @@ mod tests {
         assert!(html.contains("<p>FIN</p>") && html.contains("<h4><strong>Titre</strong></h4>"), "{html}");
         // Markdown inside a <div>, CommonMark style, still renders.
         assert!(rendre("<div class=\"x\">\n\n*texte*\n\n</div>\n").contains("<em>texte</em>"));
+    }
+
+    #[test]
+    fn markdown_after_a_closed_html_line_is_markdown() {
+        let html = rendre("<h4 style=\"x\">Comment nous joindre ?</h4>\nÉcrivez à [l'équipe](mailto:a@b.fr).\n");
+        assert!(html.contains("<a href=\"mailto:a@b.fr\">l'équipe</a>"), "{html}");
+        // Inside an open `<div>`, kramdown keeps it raw, as does CommonMark.
+        let html = rendre("<div>\n<h4>T</h4>\nÉcrivez à [l'équipe](mailto:a@b.fr).\n</div>\n");
+        assert!(html.contains("[l'équipe](mailto:a@b.fr)"), "{html}");
+        assert!(element_ferme("<p class=\"a\">x</p>") && element_ferme("<H4>x</h4>"));
+        assert!(!element_ferme("<h4>x</h5>") && !element_ferme("<span>x</span>") && !element_ferme("<div>x"));
+        assert!(!element_ferme("<pre>x</pre>") && !element_ferme("<p>a</p><p>b"));
     }
 
     #[test]
