@@ -412,6 +412,37 @@ fn publish_415_html_documentation_refused() {
 }
 
 #[test]
+fn publish_refuses_files_the_descriptor_does_not_declare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    // A stray note, a stray table: `validate` never reads them.
+    std::fs::write(dir.join("notes.txt"), "mot de passe : x\n").unwrap();
+    std::fs::write(dir.join("csv/secret.csv"), "a,b\n").unwrap();
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("2 fichier(s) que datapackage.json ne déclare pas (notes.txt, csv/secret.csv)"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(dir.join("notes.txt")).unwrap();
+    std::fs::remove_file(dir.join("csv/secret.csv")).unwrap();
+    // A table struck from the descriptor, its files edited: the descriptor
+    // alone still validates, its files would go unchecked.
+    let chemin = dir.join("datapackage.json");
+    let mut d: Json = serde_json::from_slice(&std::fs::read(&chemin).unwrap()).unwrap();
+    d["resources"].as_array_mut().unwrap().retain(|r| !r["path"].as_str().unwrap().contains("mentions"));
+    std::fs::write(&chemin, serde_json::to_vec_pretty(&d).unwrap()).unwrap();
+    std::fs::write(dir.join("csv/mentions.csv"), "n'importe quoi\n").unwrap();
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("csv/mentions.csv") && r.stderr.contains("rien n'est publié"), "{}", r.stderr);
+    assert!(api.dataset(DATASET)["resources"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn publish_documentation_file_is_a_documentation_resource() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = petit_jeu(tmp.path());
@@ -459,6 +490,52 @@ fn publish_500_then_success() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("réponse 503, nouvel essai"), "{}", r.stderr);
     assert_eq!(api.dataset(DATASET)["resources"].as_array().unwrap().len(), fichiers(&dir).len(), "pas de doublon");
+}
+
+#[test]
+fn publish_upload_done_but_its_answer_lost_is_not_sent_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    // The server creates the resource, the client gives up waiting (1 s).
+    api.reponse_tardive("POST", "/upload/", 1500, 1);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("délai dépassé") && r.stderr.contains("elle est reprise"), "{}", r.stderr);
+    let d = api.dataset(DATASET);
+    assert_eq!(d["resources"].as_array().unwrap().len(), fichiers(&dir).len(), "pas de doublon");
+    // Each resource got its metadata, the one taken back too.
+    for f in fichiers(&dir) {
+        ressource(&d, &f);
+    }
+    let again = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--check"]);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+}
+
+#[test]
+fn publish_takes_back_an_upload_left_without_metadata_even_rebuilt_since() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    // An earlier run uploaded csv/temoignages.csv, then failed to set its
+    // metadata; the folder was rebuilt since (another SHA-1).
+    api.etat.lock().unwrap().datasets.get_mut(DATASET).unwrap()["resources"] = json!([{
+        "id": "orpheline", "title": "temoignages.csv", "type": "main", "extras": {},
+        "url": "http://127.0.0.1/r/temoignages.csv",
+        "checksum": { "type": "sha1", "value": "0000000000000000000000000000000000000000" }
+    }]);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("remplacé") && r.stdout.contains("csv/temoignages.csv → ressource orpheline"),
+        "{}",
+        r.stdout
+    );
+    let d = api.dataset(DATASET);
+    assert_eq!(d["resources"].as_array().unwrap().len(), fichiers(&dir).len(), "pas de doublon");
+    assert_eq!(ressource(&d, "csv/temoignages.csv")["id"], "orpheline");
 }
 
 #[test]

@@ -188,8 +188,34 @@ impl Client {
         self.requete(Methode::Post, chemin, Corps::Fichier { nom, type_mime, octets })
     }
 
+    /// An upload that creates a resource. Sending it again after an answer
+    /// that never came (a timeout, a dropped connection, a gateway error)
+    /// could create the resource twice: before each new attempt, `deja`
+    /// looks for the resource the failed one may have created, and what it
+    /// finds is the answer.
+    pub fn televerser_nouveau(
+        &self,
+        chemin: &str,
+        nom: &str,
+        type_mime: &str,
+        octets: &[u8],
+        deja: &dyn Fn() -> Option<Json>,
+    ) -> Result<Json, ErreurApi> {
+        self.requete_avec(Methode::Post, chemin, Corps::Fichier { nom, type_mime, octets }, Some(deja))
+    }
+
     /// `chemin` starts with `/` and is appended to the API base.
     pub fn requete(&self, methode: Methode, chemin: &str, corps: Corps<'_>) -> Result<Json, ErreurApi> {
+        self.requete_avec(methode, chemin, corps, None)
+    }
+
+    fn requete_avec(
+        &self,
+        methode: Methode,
+        chemin: &str,
+        corps: Corps<'_>,
+        deja: Option<&dyn Fn() -> Option<Json>>,
+    ) -> Result<Json, ErreurApi> {
         if methode != Methode::Get && self.cle.is_none() {
             return Err(ErreurApi::SansCle);
         }
@@ -224,6 +250,14 @@ impl Client {
                         self.tentatives
                     );
                     std::thread::sleep(attente);
+                    if let Some(r) = deja.and_then(|f| f()) {
+                        eprintln!(
+                            "note : {} {} : la ressource avait été créée malgré l'erreur ; elle est reprise, pas envoyée une seconde fois",
+                            methode.nom(),
+                            chemin
+                        );
+                        return Ok(r);
+                    }
                     essai += 1;
                 }
             }

@@ -113,10 +113,15 @@ pub fn fichiers(dossier: &Path) -> Result<Vec<FichierLocal>> {
     let descripteur =
         std::fs::read(dossier.join("datapackage.json")).ok().and_then(|b| serde_json::from_slice::<Json>(&b).ok());
     let mut connus: HashMap<String, (String, String)> = HashMap::new();
+    // What `validate` checks (the resources the descriptor lists and their
+    // schemas), with the descriptor and the documentation a build writes.
+    let mut verifies: HashSet<String> = ["datapackage.json", "documentation.md"].map(String::from).into();
     if let Some(Json::Array(rs)) = descripteur.as_ref().and_then(|d| d.get("resources")) {
         for r in rs {
             let champ = |k: &str| r.get(k).and_then(Json::as_str).unwrap_or("").to_string();
             connus.insert(champ("path"), (champ("title"), champ("description")));
+            verifies.insert(champ("path"));
+            verifies.insert(champ("schema"));
         }
     }
     let schemas = lister(dossier, "schemas", &["json"])?;
@@ -126,6 +131,22 @@ pub fn fichiers(dossier: &Path) -> Result<Vec<FichierLocal>> {
     let parquet = lister(dossier, "parquet", &["parquet"])?;
     let json = lister(dossier, "json", &["json"])?;
     let schemas_presents: HashSet<&String> = schemas.iter().collect();
+    // A file the descriptor does not list was never checked: published, it
+    // would be a resource nobody validated (a note, a table someone edited
+    // and struck from the descriptor).
+    if descripteur.is_some() {
+        let tous = schemas.iter().chain(&racine).chain(&docs).chain(&csv).chain(&parquet).chain(&json);
+        let hors: Vec<&str> = tous.filter(|c| !verifies.contains(c.as_str())).map(String::as_str).collect();
+        if !hors.is_empty() {
+            let montres = hors.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+            bail!(
+                "{} contient {} fichier(s) que datapackage.json ne déclare pas ({montres}{}) : `validate` ne les vérifie pas ; rien n'est publié (retirez-les, ou refaites le dossier avec `temoignages build`)",
+                dossier.display(),
+                hors.len(),
+                if hors.len() > 5 { ", …" } else { "" }
+            );
+        }
+    }
 
     let mut sortie = Vec::new();
     let mut titres = HashSet::new();

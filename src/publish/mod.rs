@@ -16,7 +16,7 @@ use config::Metadonnees;
 use plan::{corps_dataset, corps_ressource, ecarts_dataset, ecarts_ressource, texte, ActionMeta, Contenu, Plan};
 use rapport::{Bilan, EtatDataset, EtatRessource, Ignoree, Rapport};
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 fn opt(v: &Json, k: &str) -> Option<String> {
     Some(texte(v, k).to_string()).filter(|s| !s.is_empty())
@@ -144,6 +144,13 @@ pub fn appliquer(
 
     // 2. The files, schemas first (the plan's order).
     let mut urls: HashMap<String, String> = HashMap::new();
+    // The resources known before each upload: what the dataset held, and
+    // what this run created.
+    let mut connues: HashSet<String> = dataset
+        .get("resources")
+        .and_then(Json::as_array)
+        .map(|rs| rs.iter().map(|r| texte(r, "id").to_string()).collect())
+        .unwrap_or_default();
     for (i, l) in plan.fichiers.iter().enumerate() {
         let f = &l.fichier;
         let resultat = (|| -> Result<(Json, Vec<String>, usize), ErreurApi> {
@@ -162,7 +169,25 @@ pub fn appliquer(
                         (Contenu::Remplacer, Some(r)) => format!("/datasets/{id}/resources/{}/upload/", texte(r, "id")),
                         _ => format!("/datasets/{id}/upload/"),
                     };
-                    let mut nouveau = client.televerser(&chemin, f.nom(), f.type_mime(), &octets)?;
+                    let mut nouveau = if distante.is_some() {
+                        client.televerser(&chemin, f.nom(), f.type_mime(), &octets)?
+                    } else {
+                        // The resource a lost answer may have created: this
+                        // file's name and content, unknown before this upload.
+                        let deja = || {
+                            let d = client.get(&format!("/datasets/{id}/")).ok()?;
+                            d.get("resources")?
+                                .as_array()?
+                                .iter()
+                                .find(|r| {
+                                    !connues.contains(texte(r, "id"))
+                                        && texte(r, "title") == f.nom()
+                                        && plan::sha1_distant(r) == Some(f.sha1.as_str())
+                                })
+                                .cloned()
+                        };
+                        client.televerser_nouveau(&chemin, f.nom(), f.type_mime(), &octets, &deja)?
+                    };
                     ecritures += 1;
                     if let (Some(ancien), Json::Object(o)) = (distante, &mut nouveau) {
                         // Same resource: keep what the answer may leave out.
@@ -188,6 +213,7 @@ pub fn appliquer(
         match resultat {
             Ok((r, champs, ecritures)) => {
                 issue.ecritures += ecritures;
+                connues.insert(texte(&r, "id").to_string());
                 if let Some(u) = opt(&r, "url") {
                     urls.insert(f.chemin.clone(), u);
                 }

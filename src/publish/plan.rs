@@ -171,8 +171,9 @@ pub fn sha1_distant(r: &Json) -> Option<&str> {
 pub fn apparier(locaux: &[FichierLocal], distantes: &[Json]) -> Vec<Option<usize>> {
     let mut prises = vec![false; distantes.len()];
     let mut res = vec![None; locaux.len()];
-    type Regle = dyn Fn(&FichierLocal, &Json) -> bool;
-    let regles: [&Regle; 3] = [
+    type Regle<'a> = dyn Fn(&FichierLocal, &Json) -> bool + 'a;
+    let nom_unique = |f: &FichierLocal| locaux.iter().filter(|g| g.nom() == f.nom()).count() == 1;
+    let regles: [&Regle; 4] = [
         &|f, r| r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).and_then(Json::as_str) == Some(f.chemin.as_str()),
         &|f, r| r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).is_none() && texte(r, "title") == f.titre,
         // An upload whose metadata update never happened: the server titled it with the file name.
@@ -180,6 +181,11 @@ pub fn apparier(locaux: &[FichierLocal], distantes: &[Json]) -> Vec<Option<usize
             r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).is_none()
                 && texte(r, "title") == f.nom()
                 && sha1_distant(r) == Some(f.sha1.as_str())
+        },
+        // The same, its file rebuilt since: the name alone, when no other
+        // file of the folder bears it (`schemas/x.json`, `json/x.json`).
+        &|f, r| {
+            r.get("extras").and_then(|x| x.get(CLE_EXTRAS)).is_none() && texte(r, "title") == f.nom() && nom_unique(f)
         },
     ];
     for regle in regles {

@@ -60,6 +60,9 @@ pub struct Panne {
     pub corps: Json,
     pub delai: Duration,
     pub fois: usize,
+    /// The request is carried out first, and only its answer waits `delai`
+    /// (an answer the client may give up on: the write happened anyway).
+    pub reponse_tardive: bool,
 }
 
 #[derive(Default)]
@@ -119,6 +122,22 @@ impl StandIn {
             corps,
             delai: Duration::from_millis(delai_ms),
             fois,
+            reponse_tardive: false,
+        });
+    }
+
+    /// The next `fois` matching requests are carried out, then answered
+    /// after `delai_ms` (past the client's timeout: it retries a write that
+    /// was done).
+    pub fn reponse_tardive(&self, methode: &'static str, contient: &str, delai_ms: u64, fois: usize) {
+        self.etat.lock().unwrap().pannes.push_back(Panne {
+            methode,
+            contient: contient.to_string(),
+            statut: 0,
+            corps: Json::Null,
+            delai: Duration::from_millis(delai_ms),
+            fois,
+            reponse_tardive: true,
         });
     }
 
@@ -179,7 +198,7 @@ fn traiter(etat: &Arc<Mutex<Etat>>, mut requete: tiny_http::Request) {
             e.pannes[i].clone()
         })
     };
-    if let Some(p) = &panne {
+    if let Some(p) = panne.as_ref().filter(|p| !p.reponse_tardive) {
         std::thread::sleep(p.delai);
         if p.statut != 0 {
             etat.lock().unwrap().journal.push(Appel {
@@ -217,6 +236,9 @@ fn traiter(etat: &Arc<Mutex<Etat>>, mut requete: tiny_http::Request) {
     appel.statut = statut;
     e.journal.push(appel);
     drop(e);
+    if let Some(p) = panne.as_ref().filter(|p| p.reponse_tardive) {
+        std::thread::sleep(p.delai);
+    }
     repondre(requete, statut, &reponse);
 }
 
