@@ -133,6 +133,21 @@ pub fn erreur_io(e: &std::io::Error) -> String {
     }
 }
 
+/// An HTTP client's error in French for the common cases (its own text
+/// otherwise).
+pub fn erreur_reseau(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::Timeout(_) => "délai dépassé".into(),
+        ureq::Error::HostNotFound => "hôte introuvable".into(),
+        ureq::Error::ConnectionFailed => "connexion impossible".into(),
+        ureq::Error::TooManyRedirects => "trop de redirections".into(),
+        ureq::Error::RedirectFailed => "redirection impossible à suivre".into(),
+        ureq::Error::BodyExceedsLimit(n) => format!("réponse trop grande (plus de {n} octets)"),
+        ureq::Error::Io(e) => erreur_io(e),
+        autre => autre.to_string(),
+    }
+}
+
 /// A problem with an input path itself (missing, unreadable folder…).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErreurEntree {
@@ -150,6 +165,9 @@ pub struct Trouvees {
     /// Markdown files met in a folder with no front matter: Jekyll copies
     /// them as they are (a `README.md`, notes), so they are not pages.
     pub sans_entete: Vec<String>,
+    /// Folders reached a second time through a symbolic link (a loop, a
+    /// link to a folder already read): read once, so nothing is missed.
+    pub deja_parcourus: Vec<String>,
 }
 
 /// Lists the pages under the given paths, sorted by relative path.
@@ -157,6 +175,7 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
     let mut entrees = Vec::new();
     let mut erreurs = Vec::new();
     let mut sans_entete = Vec::new();
+    let mut deja = Vec::new();
     for input in inputs {
         if let Some(u) = input.to_str().filter(|s| est_url(s)) {
             entrees.push(Entree { relatif: u.to_string(), chemin: input.clone(), url: Some(u.to_string()) });
@@ -166,7 +185,7 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
             Err(e) => erreurs.push(ErreurEntree { chemin: input.display().to_string(), message: erreur_io(&e) }),
             Ok(m) if m.is_dir() => {
                 let mut vus = HashSet::new();
-                parcourir(input, input, &mut vus, &mut entrees, &mut erreurs, &mut sans_entete);
+                parcourir(input, input, &mut vus, &mut entrees, &mut erreurs, (&mut sans_entete, &mut deja));
             }
             Ok(m) if !m.is_file() => erreurs.push(ErreurEntree {
                 chemin: input.display().to_string(),
@@ -205,7 +224,7 @@ pub fn trouver(inputs: &[PathBuf]) -> Trouvees {
             !lus.contains(&r) && vus.insert(r)
         });
     }
-    Trouvees { entrees, erreurs, sans_entete }
+    Trouvees { entrees, erreurs, sans_entete, deja_parcourus: deja }
 }
 
 /// Whether a Markdown file opens with a front matter fence: Jekyll's test
@@ -254,16 +273,13 @@ fn parcourir(
     vus: &mut HashSet<PathBuf>,
     entrees: &mut Vec<Entree>,
     erreurs: &mut Vec<ErreurEntree>,
-    sans_entete: &mut Vec<String>,
+    (sans_entete, deja): (&mut Vec<String>, &mut Vec<String>),
 ) {
     // A folder reached twice through symlinks is walked once: no loop.
     match std::fs::canonicalize(dir) {
         Ok(c) => {
             if !vus.insert(c) {
-                erreurs.push(ErreurEntree {
-                    chemin: dir.display().to_string(),
-                    message: "dossier déjà parcouru (lien symbolique en boucle ou en double) : ignoré".into(),
-                });
+                deja.push(dir.display().to_string());
                 return;
             }
         }
@@ -287,7 +303,7 @@ fn parcourir(
             continue;
         }
         match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => parcourir(racine, &p, vus, entrees, erreurs, sans_entete),
+            Ok(m) if m.is_dir() => parcourir(racine, &p, vus, entrees, erreurs, (&mut *sans_entete, &mut *deja)),
             // A FIFO or a device would block or never end: not a page.
             Ok(m) if !m.is_file() => erreurs.push(ErreurEntree {
                 chemin: p.display().to_string(),
@@ -422,13 +438,8 @@ pub fn telecharger(url: &str, limites: &Limites) -> Result<Lu, String> {
     let decrire = |e: ureq::Error| -> String {
         match e {
             ureq::Error::Timeout(_) => format!("délai dépassé ({secondes} s)"),
-            ureq::Error::HostNotFound => "hôte introuvable".into(),
-            ureq::Error::ConnectionFailed => "connexion impossible".into(),
             ureq::Error::TooManyRedirects => format!("trop de redirections (plus de {})", limites.redirections),
-            ureq::Error::RedirectFailed => "redirection impossible à suivre".into(),
-            ureq::Error::BodyExceedsLimit(n) => format!("réponse trop grande (plus de {n} octets)"),
-            ureq::Error::Io(e) => erreur_io(&e),
-            autre => autre.to_string(),
+            autre => erreur_reseau(&autre),
         }
     };
     let mut reponse = agent.get(url).call().map_err(decrire)?;

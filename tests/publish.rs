@@ -308,6 +308,22 @@ fn publish_401_wrong_key() {
 }
 
 #[test]
+fn publish_stopped_before_the_metadata_reports_them_not_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    // The key is revoked in the middle of the run.
+    api.panne("POST", "/upload/", 401, json!({ "message": "Invalid API token" }), 0, 1);
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--apply"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let rapport: Json =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("publish-report.json")).unwrap()).unwrap();
+    assert_eq!(rapport["mode"], "application");
+    assert_eq!(rapport["dataset"]["statut"], "non_traite");
+}
+
+#[test]
 fn publish_403_forbidden() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = petit_jeu(tmp.path());
@@ -348,7 +364,7 @@ fn publish_400_shows_the_errors_dict() {
     let dir = petit_jeu(tmp.path());
     let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
         .unwrap()
-        .replace("license = \"lov2\"", "license = \"licence-inconnue\"");
+        .replace("zones = [\"country:fr\"]", "zones = [\"country:xx\"]");
     let fichier = tmp.path().join("dataset.toml");
     std::fs::write(&fichier, meta).unwrap();
     let api = StandIn::demarrer(CLE);
@@ -361,7 +377,7 @@ fn publish_400_shows_the_errors_dict() {
     );
     assert_eq!(r.code, 1, "les fichiers sont partis, les métadonnées non : {}", r.stderr);
     assert!(
-        r.stderr.contains("400") && r.stderr.contains("champs en erreur : license : Choix invalide"),
+        r.stderr.contains("400") && r.stderr.contains("champs en erreur : spatial : Zone ou granularité inconnue"),
         "{}",
         r.stderr
     );
@@ -536,6 +552,69 @@ fn publish_takes_back_an_upload_left_without_metadata_even_rebuilt_since() {
     let d = api.dataset(DATASET);
     assert_eq!(d["resources"].as_array().unwrap().len(), fichiers(&dir).len(), "pas de doublon");
     assert_eq!(ressource(&d, "csv/temoignages.csv")["id"], "orpheline");
+}
+
+#[test]
+fn publish_checks_license_frequency_and_granularity_before_any_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
+        .unwrap()
+        .replace("license = \"lov2\"", "license = \"etalab-2.0\"")
+        .replace("granularity = \"country\"", "granularity = \"pays\"");
+    let fichier = tmp.path().join("dataset.toml");
+    std::fs::write(&fichier, meta).unwrap();
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let r = publier(
+        &dir,
+        &api.base,
+        Some(CLE),
+        &["--dataset", DATASET, "--apply", "--metadata", fichier.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("dataset.toml : license « etalab-2.0 » n'est pas un identifiant que la plateforme connaît (GET /datasets/licenses/) : lov2, ")
+            && r.stderr.contains("spatial.granularity « pays »")
+            && r.stderr.contains("rien n'est publié"),
+        "{}",
+        r.stderr
+    );
+    assert!(api.ecritures().is_empty());
+}
+
+#[test]
+fn publish_sends_tags_as_the_platform_stores_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
+        .unwrap()
+        .replace("tags = [\"cloud\", \"cloud-public\",", "tags = [\"Cloud\", \"Cloud  Public !\", \"Données\",");
+    let fichier = tmp.path().join("dataset.toml");
+    std::fs::write(&fichier, meta).unwrap();
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let args = ["--dataset", DATASET, "--apply", "--metadata", fichier.to_str().unwrap()];
+    assert_eq!(publier(&dir, &api.base, Some(CLE), &args).code, 0);
+    let tags = api.dataset(DATASET)["tags"].clone();
+    assert_eq!(tags.as_array().unwrap()[0..3], [json!("cloud"), json!("cloud-public"), json!("donnees")]);
+    // Run after run, nothing to change.
+    let args = ["--dataset", DATASET, "--check", "--metadata", fichier.to_str().unwrap()];
+    let r = publier(&dir, &api.base, Some(CLE), &args);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn publish_report_inside_the_dataset_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = petit_jeu(tmp.path());
+    let api = StandIn::demarrer(CLE);
+    api.creer_dataset(DATASET);
+    let dedans = dir.join("rapport.json");
+    let r = publier(&dir, &api.base, Some(CLE), &["--dataset", DATASET, "--report", dedans.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("le rapport ne peut pas être écrit dans le dossier publié"), "{}", r.stderr);
+    assert!(!dedans.exists() && api.journal().is_empty());
 }
 
 #[test]

@@ -223,13 +223,18 @@ impl Guichet {
 /// Extracts every page on `jobs` threads and streams the records to the
 /// exporter in input order, so the output does not depend on `jobs`.
 fn extraire_et_ecrire(cfg: &BuildConfig, refs: &Referentiels, pool: &rayon::ThreadPool, tmp: &Path) -> Result<Bilan> {
-    let read::Trouvees { entrees, erreurs, sans_entete } = read::trouver(&cfg.entrees);
+    let read::Trouvees { entrees, erreurs, sans_entete, deja_parcourus } = read::trouver(&cfg.entrees);
     let mut bilan = Bilan::default();
     for e in &erreurs {
         eprintln!("erreur : {} : {}", e.chemin, e.message);
         bilan.echecs += 1;
     }
     if !cfg.quiet {
+        for chemin in &deja_parcourus {
+            eprintln!(
+                "note : {chemin} : dossier déjà parcouru (lien symbolique en boucle ou vers un dossier déjà lu) : ses pages sont lues une fois"
+            );
+        }
         for chemin in &sans_entete {
             eprintln!(
                 "note : {chemin} : pas de front matter (`---` en première ligne) : Jekyll copie ce fichier tel quel, ce n'est pas une page ; ignoré (nommez-le pour le lire)"
@@ -706,6 +711,22 @@ fn verifier_sortie(cfg: &BuildConfig) -> Result<PathBuf> {
         bail!("{} existe et n'est pas un dossier ; rien n'est écrit (choisissez un autre --out)", demande.display());
     }
     let racine = std::fs::canonicalize(&sortie).with_context(|| format!("{}", demande.display()))?;
+    // The new dataset is written beside DIR, then put in its place in one
+    // rename: a mount point (a container's volume) cannot be renamed.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let parent = racine.parent().unwrap_or(&racine);
+        if let (Ok(d), Ok(p)) = (std::fs::metadata(&racine), std::fs::metadata(parent)) {
+            if d.dev() != p.dev() || racine == parent {
+                bail!(
+                    "{} est un point de montage : build écrit le jeu à côté puis le met à sa place d'un seul renommage, ce qu'un point de montage ne permet pas ; rien n'est écrit (choisissez un sous-dossier, par exemple --out {})",
+                    demande.display(),
+                    demande.join("jeu").display()
+                );
+            }
+        }
+    }
     for e in &cfg.entrees {
         if let Ok(entree) = std::fs::canonicalize(e) {
             if entree.starts_with(&racine) {

@@ -86,6 +86,19 @@ pub fn run(args: Arguments) -> Result<Sortie> {
         },
         Cible::Creer => None,
     };
+    // Read before writing; a plan of creation reads nothing.
+    let inconnus = if cfg.appliquer || distant.is_some() {
+        publish::vocabulaires_inconnus(&client, &cfg.metadonnees)
+    } else {
+        Vec::new()
+    };
+    if !inconnus.is_empty() {
+        for i in &inconnus {
+            eprintln!("erreur : {} : {i}", cfg.source_metadonnees);
+        }
+        eprintln!("erreur : la plateforme refuserait ces métadonnées ; rien n'est publié");
+        return Ok(Sortie::Impossible);
+    }
     let plan = plan::planifier(&locaux, &cfg.metadonnees, distant.as_ref());
     let nom = match &cfg.cible {
         Cible::Existant(id) => format!("jeu de données {id}"),

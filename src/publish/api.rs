@@ -243,6 +243,7 @@ impl Client {
                         match &e {
                             ErreurApi::Http { statut, .. } => format!("réponse {statut}"),
                             ErreurApi::Reseau { delai: true, .. } => "délai dépassé".to_string(),
+                            ErreurApi::Reseau { message, .. } => format!("erreur réseau ({message})"),
                             _ => "erreur réseau".to_string(),
                         },
                         attente.as_secs_f64(),
@@ -296,7 +297,7 @@ impl Client {
                     ErreurApi::Reseau {
                         methode: m,
                         chemin: chemin.to_string(),
-                        message: e.to_string(),
+                        message: crate::read::erreur_reseau(&e),
                         delai,
                         essais: essai,
                     },
@@ -305,6 +306,7 @@ impl Client {
             }
         };
         let statut = reponse.status().as_u16();
+        let redirection = reponse.headers().get("Location").and_then(|v| v.to_str().ok()).map(str::to_string);
         let retry_after = reponse
             .headers()
             .get("Retry-After")
@@ -319,7 +321,7 @@ impl Client {
                     ErreurApi::Reseau {
                         methode: m,
                         chemin: chemin.to_string(),
-                        message: e.to_string(),
+                        message: crate::read::erreur_reseau(&e),
                         delai,
                         essais: essai,
                     },
@@ -337,6 +339,9 @@ impl Client {
             return Essai::Fini(Ok(json));
         }
         let message = match &json {
+            _ if (300..400).contains(&statut) && redirection.is_some() => {
+                format!("vers {}", redirection.unwrap_or_default())
+            }
             Json::Object(o) => o.get("message").and_then(Json::as_str).unwrap_or("").to_string(),
             Json::String(s) => s.chars().take(200).collect(),
             _ => String::new(),

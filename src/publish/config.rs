@@ -57,6 +57,9 @@ impl Metadonnees {
         m.organization = m.organization.trim().to_string();
         m.dataset = m.dataset.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
         m.verifier()?;
+        // data.gouv.fr stores every tag slugified: sent as such, they
+        // compare equal to what it gives back, run after run.
+        m.tags = m.tags.iter().map(|t| slug_de_tag(t)).collect();
         Ok(m)
     }
 
@@ -73,9 +76,9 @@ impl Metadonnees {
             bail!("license et frequency sont obligatoires (ex. « lov2 », « irregular »)");
         }
         for t in &self.tags {
-            let n = t.chars().count();
+            let n = slug_de_tag(t).chars().count();
             if !(3..=96).contains(&n) {
-                bail!("tags : « {t} » doit compter de 3 à 96 caractères");
+                bail!("tags : « {t} » doit compter de 3 à 96 caractères (une fois écrit en minuscules, sans accents, les espaces en tirets)");
             }
         }
         let date = |d: &str| {
@@ -89,6 +92,24 @@ impl Metadonnees {
         }
         Ok(())
     }
+}
+
+/// A tag as data.gouv.fr stores it: lowercase, accents removed, every run
+/// of other characters than letters, digits and `-` `_` one `-`, none at
+/// either end (« Cloud Public » → `cloud-public`, « Données » → `donnees`).
+pub fn slug_de_tag(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in crate::normalise::texte::sans_accents(t).chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
 
 /// The API key. Its `Debug` and `Display` never show it.
@@ -140,6 +161,9 @@ pub struct PublishConfig {
     pub cle: Option<Cle>,
     pub metadonnees: Metadonnees,
     pub rapport: PathBuf,
+    /// Where the metadata came from, for messages: the file, or the copy
+    /// built into the tool.
+    pub source_metadonnees: String,
     pub delai: Duration,
     pub tentatives: u32,
     pub attente: Duration,
@@ -149,12 +173,18 @@ impl PublishConfig {
     /// `cle` is the value of `DATAGOUV_API_KEY` (read by the caller, so
     /// tests and the library never touch the environment).
     pub fn resoudre(a: Arguments, cle: Option<String>) -> Result<PublishConfig> {
-        let metadonnees = match &a.metadata {
-            Some(p) => lire_fichier(p)?,
-            None if Path::new(METADONNEES_PAR_DEFAUT).is_file() => lire_fichier(Path::new(METADONNEES_PAR_DEFAUT))?,
-            None => Metadonnees::lire(METADONNEES_EMBARQUEES).context("métadonnées intégrées")?,
+        let (metadonnees, source) = match &a.metadata {
+            Some(p) => (lire_fichier(p)?, p.display().to_string()),
+            None if Path::new(METADONNEES_PAR_DEFAUT).is_file() => {
+                (lire_fichier(Path::new(METADONNEES_PAR_DEFAUT))?, METADONNEES_PAR_DEFAUT.to_string())
+            }
+            None => (
+                Metadonnees::lire(METADONNEES_EMBARQUEES).context("métadonnées intégrées")?,
+                "les métadonnées intégrées".to_string(),
+            ),
         };
         let dossier = a.dir.unwrap_or_else(|| PathBuf::from(crate::config::SORTIE_PAR_DEFAUT));
+        let origine_api = if a.api_url.is_some() { "--api-url".to_string() } else { format!("{source} (api_url)") };
         let api_url = a
             .api_url
             .or_else(|| metadonnees.api_url.clone())
@@ -162,7 +192,7 @@ impl PublishConfig {
             .trim_end_matches('/')
             .to_string();
         if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
-            bail!("--api-url : adresse http(s) attendue, reçu « {api_url} »");
+            bail!("{origine_api} : adresse http(s) attendue, reçu « {api_url} »");
         }
         let cible = match (a.create, a.dataset.or_else(|| metadonnees.dataset.clone())) {
             (true, _) => Cible::Creer,
@@ -188,6 +218,25 @@ impl PublishConfig {
             let parent = dossier.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             parent.join(RAPPORT)
         });
+        // The report is not a file of the dataset: written inside DIR, it
+        // would make the next build refuse the folder as foreign.
+        let dans_le_dossier = match (
+            std::fs::canonicalize(&dossier),
+            rapport
+                .parent()
+                .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+                .map(std::fs::canonicalize),
+        ) {
+            (Ok(d), Some(Ok(p))) => p.starts_with(&d),
+            _ => false,
+        };
+        if dans_le_dossier {
+            bail!(
+                "--report {} : le rapport ne peut pas être écrit dans le dossier publié {} (il n'est pas un fichier du jeu, et le prochain build refuserait ce dossier) ; choisissez un chemin hors de ce dossier",
+                rapport.display(),
+                dossier.display()
+            );
+        }
         let delai = Duration::from_secs_f64(a.timeout.filter(|t| *t > 0.0).unwrap_or(60.0));
         Ok(PublishConfig {
             dossier,
@@ -198,6 +247,7 @@ impl PublishConfig {
             cle: cle.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).map(Cle),
             metadonnees,
             rapport,
+            source_metadonnees: source,
             delai,
             tentatives: a.retries.unwrap_or(4),
             attente: Duration::from_millis(a.backoff_ms.unwrap_or(1000)),

@@ -94,6 +94,37 @@ pub struct Issue {
 
 /// Carries `plan` out. `distant` is the dataset the plan was made against
 /// (`None`: create it). Progress lines go to `dire`, failures to `erreur`.
+/// The metadata values data.gouv.fr takes from a list (license, update
+/// frequency, spatial granularity), checked against the lists the platform
+/// serves, before any write: an unknown one would be refused (400) only
+/// after the files were sent. A list that cannot be read is not checked.
+pub fn vocabulaires_inconnus(client: &Client, m: &Metadonnees) -> Vec<String> {
+    // Old frequency ids udata still takes (`constants.py`).
+    const ALIAS_FREQUENCES: &[&str] = &["realtime", "fortnighly", "biannual"];
+    let mut a_verifier = vec![
+        ("license", m.license.as_str(), "/datasets/licenses/"),
+        ("frequency", m.frequency.as_str(), "/datasets/frequencies/"),
+    ];
+    if let Some(s) = &m.spatial {
+        a_verifier.push(("spatial.granularity", s.granularity.as_str(), "/spatial/granularities/"));
+    }
+    let mut inconnus = Vec::new();
+    for (champ, valeur, chemin) in a_verifier {
+        if champ == "frequency" && ALIAS_FREQUENCES.contains(&valeur) {
+            continue;
+        }
+        let Ok(Json::Array(items)) = client.get(chemin) else { continue };
+        let ids: Vec<&str> = items.iter().filter_map(|i| i.get("id").and_then(Json::as_str)).collect();
+        if !ids.is_empty() && !ids.contains(&valeur) {
+            inconnus.push(format!(
+                "{champ} « {valeur} » n'est pas un identifiant que la plateforme connaît (GET {chemin}) : {}",
+                ids.join(", ")
+            ));
+        }
+    }
+    inconnus
+}
+
 pub fn appliquer(
     client: &Client,
     m: &Metadonnees,
@@ -109,6 +140,8 @@ pub fn appliquer(
         r.statut = "non_traite".into();
     }
     let mut issue = Issue { rapport, ecritures: 0, echecs: 0, arret: None };
+    // Until the metadata step runs (a stop before it leaves it so).
+    issue.rapport.dataset.statut = "non_traite".into();
 
     // 1. The dataset. A new one stays a draft until its files are in.
     let mut dataset = match distant {

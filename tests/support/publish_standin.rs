@@ -368,7 +368,11 @@ fn router(
             None
         }
     };
+    let liste = |ids: &[&str]| json!(ids.iter().map(|i| json!({ "id": i, "title": i })).collect::<Vec<_>>());
     match (methode, segments.as_slice()) {
+        ("GET", ["datasets", "licenses"]) => (200, liste(&LICENCES)),
+        ("GET", ["datasets", "frequencies"]) => (200, liste(&FREQUENCES)),
+        ("GET", ["spatial", "granularities"]) => (200, liste(&GRANULARITES)),
         ("POST", ["datasets"]) => {
             let Some(d) = json else { return (400, erreur("JSON attendu")) };
             let err = verifier_dataset(&d, true);
