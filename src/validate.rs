@@ -165,10 +165,10 @@ struct TableLue {
     /// For each foreign key of this table whose referenced keys were not
     /// known while it was read: (line, hashed key) of each row whose key is
     /// not empty.
-    etrangeres: Vec<Vec<(usize, u128)>>,
+    etrangeres: Vec<Vec<(usize, u128, Box<str>)>>,
     /// For each foreign key checked while the table was read: the lines
-    /// whose key the referenced table does not hold.
-    orphelines: Vec<Vec<usize>>,
+    /// whose key the referenced table does not hold, with that key.
+    orphelines: Vec<Vec<(usize, String)>>,
 }
 
 /// The keys of a referenced table (its name, the referenced columns), when
@@ -467,6 +467,7 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
             Lu::Rien => {}
         }
     }
+    let declarees: HashSet<&str> = resources.iter().filter_map(|r| r.get("name").and_then(Json::as_str)).collect();
     // Foreign keys, once every table is read. A row whose key cells are all
     // empty references nothing (Table Schema's rule for null keys).
     let mut rangs: HashMap<String, usize> = HashMap::new();
@@ -475,20 +476,31 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
         let rang = *k;
         *k += 1;
         let (Some(t), Some(cles)) = (tables.get(name), tables.get(rt).and_then(|r| r.references.get(rf))) else {
-            c(path, None, None, "cle-etrangere-invalide", format!("table référencée « {rt} » absente"));
+            // A table the descriptor lists but that could not be read has
+            // had its own finding: no second one for each table naming it.
+            if !declarees.contains(rt.as_str()) {
+                c(path, None, None, "cle-etrangere-invalide", format!("table référencée « {rt} » absente"));
+            }
             continue;
         };
         // Checked while the table was read when the referenced keys were
         // known then, afterwards otherwise.
-        let orphelines = t.orphelines.get(rang).into_iter().flatten().copied();
-        let apres = t.etrangeres.get(rang).into_iter().flatten().filter(|(_, h)| !cles.contains(h)).map(|(l, _)| *l);
-        for ligne in orphelines.chain(apres) {
+        let orphelines = t.orphelines.get(rang).into_iter().flatten().map(|(l, k)| (*l, k.as_str()));
+        let apres = t
+            .etrangeres
+            .get(rang)
+            .into_iter()
+            .flatten()
+            .filter(|(_, h, _)| !cles.contains(h))
+            .map(|(l, _, k)| (*l, &**k));
+        for (ligne, valeur) in orphelines.chain(apres) {
+            let valeur = format!("« {valeur} »");
             c(
                 path,
                 Some(ligne),
                 Some(&fields.join(",")),
                 "cle-etrangere-orpheline",
-                format!("la valeur de la ligne {ligne} n'existe pas dans {rt} ({})", rf.join(",")),
+                format!("{valeur} n'existe pas dans {rt} ({})", rf.join(",")),
             );
         }
     }
@@ -681,10 +693,14 @@ fn valider_csv(
                 (true, _) => {}
                 (false, Some(cles)) => {
                     if !cles.contains(&h) {
-                        lue.orphelines[n].push(ligne);
+                        let k: Vec<&str> = idx.iter().map(|&j| rec(j)).collect();
+                        lue.orphelines[n].push((ligne, k.join(",")));
                     }
                 }
-                (false, None) => lue.etrangeres[n].push((ligne, h)),
+                (false, None) => {
+                    let k: Vec<&str> = idx.iter().map(|&j| rec(j)).collect();
+                    lue.etrangeres[n].push((ligne, h, k.join(",").into()));
+                }
             }
         }
         lue.lignes += 1;

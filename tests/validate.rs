@@ -123,8 +123,28 @@ fn validate_reports_keys_enums_and_orphans() {
     assert!(out.contains("hors-vocabulaire"), "{out}");
     let orphelines: Vec<&str> = out.lines().filter(|l| l.contains("cle-etrangere-orpheline")).collect();
     assert_eq!(orphelines.len(), 2, "{out}");
-    assert!(orphelines[0].contains("csv/temoignages.csv:2 "), "{out}");
-    assert!(orphelines[1].contains(&format!("csv/questions_reponses.csv:{n} ")), "{out}");
+    assert!(
+        orphelines[0].contains("csv/temoignages.csv:2 ")
+            && orphelines[0].contains("« document-absent » n'existe pas dans documents"),
+        "{out}"
+    );
+    assert!(
+        orphelines[1].contains(&format!("csv/questions_reponses.csv:{n} "))
+            && orphelines[1].contains("« autre-document--x »"),
+        "{out}"
+    );
+}
+
+/// A referenced table that cannot be read is one finding, not one more for
+/// every table that names it.
+#[test]
+fn validate_reports_an_unreadable_referenced_table_once() {
+    let wd = dataset();
+    let p = "ds/schemas/temoignages.json";
+    wd.write(p, wd.read(p).replacen("\"name\": \"sigle\"", "\"name\": \"sigle2\"", 1));
+    let out = stdout(&wd.run(&["validate", "ds"]));
+    assert!(out.contains("csv/temoignages.csv:1 : en-tete-different"), "{out}");
+    assert!(!out.contains("cle-etrangere-invalide"), "{out}");
 }
 
 #[test]
