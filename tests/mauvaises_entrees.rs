@@ -180,6 +180,25 @@ fn mauvaises_entrees_a_text_without_full_stops_is_read_in_pieces() {
     assert_eq!(code(&wd.run(&["validate", "ds"])), 0);
 }
 
+/// Each figure copies its sentence: a page of figures alone would make the
+/// dataset over a hundred times its size. A page keeps 10,000 of them.
+#[test]
+fn mauvaises_entrees_a_page_keeps_ten_thousand_figures() {
+    let wd = Workdir::new();
+    let texte = "mot 12 serveurs, ".repeat(12_000);
+    wd.write(
+        "p/flot.md",
+        format!("---\ntitle: flot\n---\n{}", item("flot", &format!("<p>{texte}</p><p>Témoignage de la DINUM</p>"))),
+    );
+    let o = wd.run(&["build", "p", "--out", "ds", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(wd.csv("ds/csv/indicateurs.csv").len(), 10_000);
+    let a = wd.csv("ds/csv/anomalies.csv");
+    let r = a.iter().find(|r| r["code"] == "indicateurs-trop-nombreux").expect("finding");
+    assert_eq!(r["temoignage"], "flot--flot");
+    assert!(r["message"].starts_with("2000 quantité(s)"), "{r:?}");
+}
+
 #[test]
 fn mauvaises_entrees_a_flood_of_findings_is_summed_up() {
     let wd = Workdir::new();

@@ -139,6 +139,9 @@ pub(crate) fn domaine(href: &str) -> Option<String> {
 /// Normalises one parsed page.
 pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Extraction {
     let doc_id = source.identifiant.as_str();
+    // Binary content is not read at all: it has no title and no
+    // testimonial to miss, which its own finding says.
+    let illisible = source.anomalies.iter().any(|(code, ..)| *code == "contenu-binaire");
     let mut constats = Constats { document: doc_id, liste: Vec::new() };
     for (code, sev, msg, extrait) in &source.anomalies {
         constats.ajouter(None, code, *sev, msg.clone(), extrait.clone());
@@ -188,7 +191,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         .map(references_decodees)
         .or_else(|| page.titre_html.as_deref().map(std::borrow::Cow::Borrowed))
         .map(|t| normaliser_espaces(&t));
-    if titre.is_none() {
+    if titre.is_none() && !illisible {
         constats.ajouter(None, "titre-absent", Severite::Avertissement, "La page n'a pas de titre.".into(), None);
     }
 
@@ -196,7 +199,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
     let ctx = Contexte { document: doc_id, date_publication, refs };
     let mut vus: HashMap<String, usize> = HashMap::new();
     let mut liens: Vec<(Option<String>, &LienBrut)> = Vec::new();
-    let retenus = retenir(page, &mut constats);
+    let retenus = retenir(page, &mut constats, illisible);
     // Repeats are compared on their letters and digits only: the second
     // DILE copy of draft @00fe889 adds literal `**` and quotes to the first.
     let empreinte = |e: &ElementBrut| -> Vec<u8> {
@@ -597,7 +600,7 @@ fn identifiant_de_titre(titre: &str) -> String {
 ///
 /// A Markdown section is only a candidate when an attribution closes it, so
 /// signal 1 holds for every section.
-fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p ElementBrut> {
+fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>, illisible: bool) -> Vec<&'p ElementBrut> {
     let s: Vec<Signaux> = page.elements.iter().map(signaux).collect();
     let atteste = s.iter().any(|s| s.attribution);
     let mut retenus = Vec::new();
@@ -615,7 +618,7 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>) -> Vec<&'p Elem
             );
         }
     }
-    if retenus.is_empty() {
+    if retenus.is_empty() && !illisible {
         let mut motifs: Vec<String> = Vec::new();
         if page.format == Format::Markdown && !page.a_front_matter {
             motifs.push("le fichier n'a pas de front matter Jekyll (Jekyll ne le publie pas comme une page)".into());

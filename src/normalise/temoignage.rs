@@ -487,6 +487,7 @@ pub(crate) fn normaliser_element(
         }
     }
     // Quantities come from answers and preamble, not from questions.
+    let mut laisses = 0usize;
     let mut questions: Vec<&str> = qr.iter().map(|q| q.question.as_str()).collect();
     questions.sort_unstable();
     for (texte, phrases_du_texte) in textes_analyses.iter().zip(&decoupes) {
@@ -496,6 +497,13 @@ pub(crate) fn normaliser_element(
         for (phrase, plie) in phrases_du_texte {
             let phrase = *phrase;
             for q in quantites::extraire_plie(phrase, plie) {
+                // Each figure copies its sentence (up to PHRASE_MAX bytes):
+                // a page is held to INDICATEURS_MAX of them, so that no page
+                // can make the dataset thousands of times its size.
+                if ex.indicateurs.len() + indicateurs.len() >= INDICATEURS_MAX {
+                    laisses += 1;
+                    continue;
+                }
                 let r = indicateurs.len() as i64 + 1;
                 indicateurs.push(Indicateur {
                     identifiant: format!("{tid}--q{r}"),
@@ -514,6 +522,17 @@ pub(crate) fn normaliser_element(
         }
     }
 
+    if laisses > 0 {
+        constats.ajouter(
+            Some(tid),
+            "indicateurs-trop-nombreux",
+            Severite::Avertissement,
+            format!(
+                "{laisses} quantité(s) de ce témoignage ne sont pas gardées : une page en garde au plus {INDICATEURS_MAX} (chacune recopie sa phrase)."
+            ),
+            None,
+        );
+    }
     let statut_de = |nom: &str| -> Option<String> {
         // One status per qualification for the summary column: the strongest
         // claim the testimonial makes (obtained beats in progress beats aimed at…).
@@ -554,6 +573,10 @@ pub(crate) fn normaliser_element(
     ex.qualifications.extend(quals);
     ex.mentions.extend(mentions);
 }
+
+/// The figures kept from one page, at most (the largest page of the
+/// corpus holds a few dozen).
+pub const INDICATEURS_MAX: usize = 10_000;
 
 /// The attribution without a draft's "(?)".
 fn sans_doute(attribution: &str) -> String {
