@@ -557,8 +557,39 @@ fn provisoires<'a>(
                 ),
                 Some(l.href.clone()),
             );
+        } else if let Some(raison) = non_perenne(&l.href) {
+            constats.ajouter(
+                temoignage,
+                "lien-non-perenne",
+                Severite::Avertissement,
+                format!("Le lien « {} » {raison} : il ne mènera nulle part une fois publié.", l.texte),
+                Some(l.href.chars().take(200).collect()),
+            );
         }
     }
+}
+
+/// Why a link will not last, if it will not: a single-use sign-in or
+/// session address (OpenID Connect's `state`, `nonce`, `code_challenge`, a
+/// session or access token), or a test server (`integ`, `recette`,
+/// `preprod`, `staging`, `qualif`, `localhost`) copied from a draft.
+fn non_perenne(href: &str) -> Option<String> {
+    const PARAMETRES: &[&str] =
+        &["state", "nonce", "code_challenge", "session_state", "access_token", "id_token", "jsessionid", "sessionid"];
+    const HOTES: &[&str] =
+        &["integ", "integration", "recette", "preprod", "pre-prod", "staging", "qualif", "localhost"];
+    let href = href.trim();
+    if !(href.starts_with("http://") || href.starts_with("https://")) || !(href.contains('?') || href.contains('.')) {
+        return None;
+    }
+    let url = url::Url::parse(href).ok()?;
+    if let Some((p, _)) = url.query_pairs().find(|(k, _)| PARAMETRES.contains(&k.to_ascii_lowercase().as_str())) {
+        return Some(format!("est une adresse de connexion ou de session à usage unique (paramètre « {p} »)"));
+    }
+    let hote = url.host_str()?;
+    hote.split('.')
+        .any(|label| HOTES.contains(&label.to_ascii_lowercase().as_str()))
+        .then(|| format!("pointe vers un serveur de test ou de recette (« {hote} »)"))
 }
 
 /// The element without the blocks that are only a placeholder ("???").
@@ -670,6 +701,23 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>, illisible: bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn liens_qui_ne_dureront_pas() {
+        let session = "https://laboesi.integ.sante.gouv.fr/auth/realms/saisie/protocol/openid-connect/auth?client_id=x&state=abc&nonce=def&code_challenge=g";
+        assert!(non_perenne(session).unwrap().contains("« state »"));
+        assert!(non_perenne("https://laboesi.integ.sante.gouv.fr/").unwrap().contains("laboesi.integ.sante.gouv.fr"));
+        assert!(non_perenne("https://recette.exemple.gouv.fr/page").is_some());
+        for durable in [
+            "https://www.numerique.gouv.fr/services/cloud/",
+            "https://geoservices.ign.fr/documentation?statut=ok",
+            "https://integrateurs.exemple.fr/",
+            "/uploads/note.pdf",
+            "mailto:contact@exemple.fr",
+        ] {
+            assert_eq!(non_perenne(durable), None, "{durable}");
+        }
+    }
 
     #[test]
     fn chapeau_en_markdown_lu_comme_le_lecteur_le_voit() {

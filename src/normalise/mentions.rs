@@ -761,7 +761,7 @@ mod tests {
         ),
         (
             "Les clés de notre succès ont été d’une part d’anticiper les besoins de ressources (CPU, RAM, ESX etc…).",
-            &["technologie:VMware ESXi"],
+            &["technologie:VMware ESX"],
         ),
         (
             "Nous sommes passés à une usine de développement utilisant une plateforme CI/CD (Intégration Continue/Déploiement Continu) et des scripts de déploiement.",
