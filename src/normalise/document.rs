@@ -390,6 +390,13 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         liens.extend(e.liens.iter().map(|l| (None, l)));
     }
     liens.extend(page.liens_hors_elements.iter().map(|l| (None, l)));
+    // The files the site offers with the page (a press release…).
+    let fichiers: Vec<crate::parse::page::LienBrut> = front
+        .fichiers
+        .iter()
+        .map(|(href, nom)| crate::parse::page::LienBrut { href: href.clone(), texte: nom.clone() })
+        .collect();
+    liens.extend(fichiers.iter().map(|l| (None, l)));
     // An empty `href` links nowhere; a huge one is not a URL anybody wrote.
     let mut longs = 0;
     liens.retain(|(_, l)| {

@@ -21,6 +21,9 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub chapeau: Option<String>,
     pub published: Option<bool>,
+    /// The files the site offers for download with the page (`files:`, a
+    /// list of `file:` or `lien:` with its `nom:`): (address, label).
+    pub fichiers: Vec<(String, String)>,
 }
 
 /// A YAML value in whatever shape a page gives it.
@@ -31,7 +34,7 @@ enum Flex {
     Float(f64),
     Text(String),
     List(Vec<Flex>),
-    Map(#[allow(dead_code)] BTreeMap<String, Flex>),
+    Map(BTreeMap<String, Flex>),
     Null(()),
 }
 
@@ -125,6 +128,7 @@ struct Raw {
     #[serde(rename = "chapeau-text")]
     chapeau_text: Option<Flex>,
     published: Option<Flex>,
+    files: Option<Flex>,
 }
 
 /// The front matter block and the body that follows it.
@@ -293,7 +297,23 @@ fn depuis_raw(raw: Raw) -> FrontMatter {
             },
             _ => None,
         },
+        fichiers: fichiers(raw.files.as_ref()),
     }
+}
+
+/// `files:` as the site writes it: `- file: "/uploads/x.pdf"` (or `lien:`)
+/// with `nom: Télécharger le communiqué de presse`.
+fn fichiers(files: Option<&Flex>) -> Vec<(String, String)> {
+    let Some(Flex::List(items)) = files else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| {
+            let Flex::Map(m) = item else { return None };
+            let champ = |k: &str| m.get(k).and_then(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let adresse = champ("file").or_else(|| champ("lien")).or_else(|| champ("url"))?;
+            Some((adresse.clone(), champ("nom").or_else(|| champ("title")).unwrap_or(adresse)))
+        })
+        .collect()
 }
 
 /// What can be read from an invalid front matter, line by line: the
@@ -463,6 +483,19 @@ mod tests {
         assert_eq!(fm.categories, vec!["a", "b"]);
         assert_eq!(fm.tags, vec!["seul"]);
         assert!(parse("title: [unclosed\n").is_err());
+    }
+
+    #[test]
+    fn files_offered_with_the_page() {
+        let fm = parse("title: T\nfiles:\n- file: \"/uploads/CP.pdf\"\n  nom: Télécharger le communiqué de presse\n- lien: \"/uploads/b.pdf\"\n- nom: sans adresse\nune-ou-diaporama:\n- image: \"/a.jpg\"\n").unwrap();
+        assert_eq!(
+            fm.fichiers,
+            [
+                ("/uploads/CP.pdf".to_string(), "Télécharger le communiqué de presse".to_string()),
+                ("/uploads/b.pdf".to_string(), "/uploads/b.pdf".to_string())
+            ]
+        );
+        assert_eq!(parse("title: T\nfiles: rien\n").unwrap().fichiers, []);
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub(super) fn lire(yaml: &str) -> Option<Raw> {
             "chapeau" => &mut raw.chapeau,
             "chapeau-text" => &mut raw.chapeau_text,
             "published" => &mut raw.published,
+            "files" => &mut raw.files,
             _ => continue,
         };
         *champ = Some(valeur);
