@@ -203,7 +203,7 @@ pub static INDICATEURS: Table = Table {
         field!("temoignage", Texte, "Témoignage", "Identifiant du témoignage (table `temoignages`).", ex "2024-07-03-cloud-temoignages--geoplateforme", required),
         field!("rang", Entier, "Rang", "Position de la quantité dans le témoignage, à partir de 1.", ex "1", required),
         field!("libelle", Texte, "Libellé", "La chose comptée, telle qu'écrite.", ex "requêtes utilisateurs"),
-        field!("valeur", Nombre, "Valeur", "Valeur (borne basse pour un ordre de grandeur), en unités de base : « 250 millions » = 250000000, « 2 To » = 2000000000000 ; négative pour une variation écrite avec son signe (« -15 % » = -15).", ex "250000000", required),
+        field!("valeur", Nombre, "Valeur", "Valeur (borne basse pour un ordre de grandeur), en unités de base : « 250 millions » = 250000000, « 2 To » = 2000000000000 ; négative pour une variation écrite avec son signe (« -15 % » = -15 ; le qualificatif porte alors sur l'ampleur de la variation : « jusqu'à -30 % » est -30 et `moins_de`).", ex "250000000", required),
         field!("valeur_max", Nombre, "Valeur maximale", "Borne haute d'un ordre de grandeur (« des centaines de milliers » : 100000 à 1000000).", ex "1000000"),
         field!("unite", Texte, "Unité", "La chose comptée au singulier, en ASCII (`requete`, `agent`…), ou une unité physique (`pourcent`, `minute`, `octet`, `euro`).", ex "requete", required),
         field!("periode", Texte, "Période", "Période de référence de la quantité.", ex "jour", vocabulary = PERIODES),

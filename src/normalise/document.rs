@@ -576,26 +576,39 @@ fn provisoires<'a>(
     }
 }
 
-/// Why a link will not last, if it will not: a single-use sign-in or
-/// session address (OpenID Connect's `state`, `nonce`, `code_challenge`, a
-/// session or access token), or a test server (`integ`, `recette`,
-/// `preprod`, `staging`, `qualif`, `localhost`) copied from a draft.
+/// Why a link will not last, if it will not: a single-use sign-in address
+/// (OpenID Connect or OAuth: `state`, `nonce` or `code_challenge` with a
+/// `client_id`, `redirect_uri` or `response_type`), a session or access
+/// token in the query, or a test server copied from a draft (a subdomain
+/// label `integ`, `recette`, `preprod`, `pre-prod`, `staging`, `qualif`,
+/// alone or followed by digits or a dash: `integ01`, `staging-app`; or
+/// `localhost`).
 fn non_perenne(href: &str) -> Option<String> {
-    const PARAMETRES: &[&str] =
-        &["state", "nonce", "code_challenge", "session_state", "access_token", "id_token", "jsessionid", "sessionid"];
-    const HOTES: &[&str] =
-        &["integ", "integration", "recette", "preprod", "pre-prod", "staging", "qualif", "localhost"];
+    const SESSION: &[&str] = &["session_state", "access_token", "id_token", "jsessionid", "sessionid"];
+    const CONNEXION: &[&str] = &["state", "nonce", "code_challenge"];
+    const CLIENT: &[&str] = &["client_id", "redirect_uri", "response_type"];
+    const HOTES: &[&str] = &["integ", "recette", "preprod", "pre-prod", "staging", "qualif"];
     let href = href.trim();
-    if !(href.starts_with("http://") || href.starts_with("https://")) || !(href.contains('?') || href.contains('.')) {
+    if !(href.starts_with("http://") || href.starts_with("https://")) {
         return None;
     }
     let url = url::Url::parse(href).ok()?;
-    if let Some((p, _)) = url.query_pairs().find(|(k, _)| PARAMETRES.contains(&k.to_ascii_lowercase().as_str())) {
+    let cles: Vec<String> = url.query_pairs().map(|(k, _)| k.to_ascii_lowercase()).collect();
+    let a = |noms: &[&str]| cles.iter().find(|k| noms.contains(&k.as_str())).cloned();
+    if let Some(p) = a(SESSION).or_else(|| a(CLIENT).and(a(CONNEXION))) {
         return Some(format!("est une adresse de connexion ou de session à usage unique (paramètre « {p} »)"));
     }
-    let hote = url.host_str()?;
-    hote.split('.')
-        .any(|label| HOTES.contains(&label.to_ascii_lowercase().as_str()))
+    let hote = url.host_str()?.to_ascii_lowercase();
+    let labels: Vec<&str> = hote.split('.').collect();
+    let sous_domaines = &labels[..labels.len().saturating_sub(2)];
+    let test = |l: &str| {
+        HOTES.iter().any(|h| {
+            l.strip_prefix(h).is_some_and(|reste| {
+                reste.is_empty() || reste.starts_with('-') || reste.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
+    };
+    (hote == "localhost" || hote == "127.0.0.1" || sous_domaines.iter().any(|l| test(l)))
         .then(|| format!("pointe vers un serveur de test ou de recette (« {hote} »)"))
 }
 
@@ -715,7 +728,16 @@ mod tests {
         assert!(non_perenne(session).unwrap().contains("« state »"));
         assert!(non_perenne("https://laboesi.integ.sante.gouv.fr/").unwrap().contains("laboesi.integ.sante.gouv.fr"));
         assert!(non_perenne("https://recette.exemple.gouv.fr/page").is_some());
+        assert!(non_perenne("http://localhost:8080/admin").is_some());
+        assert!(non_perenne("https://fcp.integ01.dev-franceconnect.fr/api").is_some());
+        assert!(non_perenne("https://staging-app.exemple.fr/").is_some());
+        assert!(non_perenne("https://x.fr/?jsessionid=1").is_some());
         for durable in [
+            "https://gitlab.com/g/p/-/issues?state=opened",
+            "https://www.code.gouv.fr/sill?search=x&state=all",
+            "https://integration.univ-rennes.fr/",
+            "https://www.integration.gouv.fr/",
+            "https://recette.fr/",
             "https://www.numerique.gouv.fr/services/cloud/",
             "https://geoservices.ign.fr/documentation?statut=ok",
             "https://integrateurs.exemple.fr/",

@@ -406,10 +406,9 @@ fn indices(bas: &str, mots: &[Mot], noms: &[Range<usize>]) -> Vec<Indice> {
                     // what falls short is the subject, and a requirement
                     // so denied is a name not needed.
                     let but = k < mots.len() && forme!(t(k), r"^(pour|a)$");
-                    if but && forme!(t(k + 1), r"^(exig|impos|justifi|necessit|requeri|rendre)") {
+                    push(de(i), fin_groupe, Statut::Insuffisante, (!but).then_some(8), Some(10));
+                    if but && forme!(t(k + 1), r"^(exig|impos|necessit|requeri)") {
                         push(de(i), a(k + 1), Statut::NonRetenue, Some(8), None);
-                    } else {
-                        push(de(i), fin_groupe, Statut::Insuffisante, (!but).then_some(8), Some(10));
                     }
                 } else if permettre {
                     // "La certification ISO 27001 ne permet pas d'héberger des
@@ -1515,6 +1514,9 @@ mod tests {
         ("La certification ISO 27001 ne suffit pas.", &[("ISO 27001", None, "insuffisante")]),
         ("Des données sensibles ne suffisent pas pour exiger un hébergement SecNumCloud.", &[("SecNumCloud", None, "non_retenue")]),
         ("La certification ISO 27001 ne suffit pas pour héberger ces données.", &[("ISO 27001", None, "insuffisante")]),
+        ("La qualification SecNumCloud ne suffit pas à justifier le choix de ce prestataire.", &[("SecNumCloud", None, "insuffisante")]),
+        ("La certification ISO 27001 ne suffit pas pour rendre l'offre éligible.", &[("ISO 27001", None, "insuffisante")]),
+        ("La certification ISO 27001 ne suffit pas pour exiger des garanties.", &[("ISO 27001", None, "insuffisante")]),
         ("La certification ISO 27001 de l’hébergeur n’a pas été jugée suffisante.", &[("ISO 27001", None, "insuffisante")]),
         ("La qualification SecNumCloud n'a pas été jugée nécessaire pour ces données publiques.", &[("SecNumCloud", None, "non_retenue")]),
         ("La certification HDS ne semble pas suffisante pour ces traitements.", &[("HDS", None, "insuffisante")]),

@@ -1596,7 +1596,7 @@ fn contexte_ok(t: &[Jeton], l: &Lecture, signe: bool) -> bool {
         }
     }
     if l.chiffres {
-        if signe && x.brut.len() > 1 && x.brut.starts_with('0') {
+        if signe && x.brut.len() > 1 && x.brut.starts_with('0') && x.brut.as_bytes()[1].is_ascii_digit() {
             return false;
         }
         if l.suffixe.is_none() && !l.multiplie && t.get(l.fin).is_some_and(|y| y.genre == Genre::Nombre) {
@@ -1624,6 +1624,20 @@ fn contexte_ok(t: &[Jeton], l: &Lecture, signe: bool) -> bool {
         return false;
     }
     true
+}
+
+/// Whether the signed number whose sign is at `k` (its unit ending before
+/// `fin`) is a bound of a range: "à"/"et" and a number before it ("de -15 à
+/// -20 %"), or "à"/"et" and a sign or number after it ("de +40 % à +60 %").
+fn borne_signee(t: &[Jeton], k: usize, fin: usize) -> bool {
+    let lien = |y: Option<&Jeton>| y.is_some_and(|y| matches!(y.plie.as_ref(), "a" | "et"));
+    let nombre = |y: Option<&Jeton>| y.is_some_and(|y| y.genre == Genre::Nombre || matches!(y.brut, "%"));
+    let avant = k.checked_sub(1).map(|i| &t[i]);
+    let avant2 = k.checked_sub(2).map(|i| &t[i]);
+    let apres = t.get(fin);
+    let apres2 = t.get(fin + 1);
+    (lien(avant) && nombre(avant2))
+        || (lien(apres) && apres2.is_some_and(|y| y.genre == Genre::Nombre || matches!(y.brut, "+" | "-" | "\u{2212}")))
 }
 
 /// The sign written before a number, if it is one: '+' or '-' glued to the
@@ -1736,10 +1750,27 @@ fn qualif_avant(t: &[Jeton], debut: usize, borne: usize) -> Option<(&'static str
         }
         let d = debut - n;
         if t[d..debut].iter().zip(motif.iter()).all(|(y, m)| y.plie == *m) {
+            if matches!(motif, ["<" | ">" | "\u{2264}" | "\u{2265}"]) && !symbole_qualifiant(t, d) {
+                continue;
+            }
             return Some((q, d));
         }
     }
     None
+}
+
+/// `<`, `>`, `≤`, `≥` at `k` qualify the number after them only where a
+/// word could: at the start, after punctuation that is no arrow, or after
+/// a lowercase word ("délai > 2 jours", "(< 1 semaine)"). Not in an arrow
+/// ("30 jours -> 5 jours", "=>"), a comparison ("3 < 5"), nor a path
+/// ("Accueil > Services > 3 démarches").
+fn symbole_qualifiant(t: &[Jeton], k: usize) -> bool {
+    let Some(p) = k.checked_sub(1).map(|i| &t[i]) else { return true };
+    match p.genre {
+        Genre::Ponct => !(matches!(p.brut, "-" | "=" | "<" | ">" | "\u{2013}" | "\u{2014}") && !t[k].espace_avant),
+        Genre::Mot => p.brut.chars().next().is_some_and(char::is_lowercase),
+        _ => false,
+    }
 }
 
 /// Qualifiers after the counted thing: "3 000 agents environ" → environ;
@@ -1931,6 +1962,9 @@ fn extraire_a(s: &str, t: &[Jeton], i: usize, borne: usize) -> Result<(Quantite,
     // A sign is read only before a single percentage: "+40 %" is 40, "-15 %"
     // is -15; "+33 1 23…" stays a phone number.
     let negatif = match signe {
+        // A bound of a range written with signs ("de +3 à +5 %", "entre -5
+        // et +5 %"): not a figure of its own.
+        Some(_) if borne_signee(t, l.debut - 1, u.fin_unite) => return Err(saut),
         Some(n) if u.unite == "pourcent" && l.max.is_none() && l.debut > borne => Some(n),
         Some(_) if !contexte_ok(t, &l, false) => return Err(saut),
         _ => None,
@@ -2201,6 +2235,13 @@ mod tests {
         ("Chacune des plateformes BigBlueButton est constituée de plusieurs instances qui permettent d’accueillir les participants.", &[]),
         ("Par ailleurs, la solution cloud que nous avons retenue nous apporte les garanties nécessaires à une qualification eIDAS de niveau susbtantiel.", &[]),
         ("Les générations suivantes lui permettront de consulter les données de sa complémentaire santé en un seul geste.", &[]),
+        ("Le délai est passé de 30 jours -> 5 jours, puis => 3 jours.",
+         &[(30.0, None, "jour", None, "exact"), (5.0, None, "jour", None, "exact"), (3.0, None, "jour", None, "exact")]),
+        ("Accueil > Services > 3 démarches en ligne.", &[(3.0, None, "demarche", None, "exact")]),
+        ("Étape 1 > 2 jours de cadrage, le cas 3 < 5 agents.", &[(2.0, None, "jour", None, "exact"), (5.0, None, "agent", None, "exact")]),
+        ("Un délai > 2 jours (< 1 semaine).", &[(2.0, None, "jour", None, "plus_de"), (1.0, None, "semaine", None, "moins_de")]),
+        ("Une hausse de +3 à +5 % par an, de -15 à -20 % des coûts, entre -5 et +5 % de variation.", &[]),
+        ("Une baisse de -0,5 % et une hausse de +0,5 %.", &[(-0.5, None, "pourcent", None, "exact"), (0.5, None, "pourcent", None, "exact")]),
         ("Une intervention en < 1 semaine et un déploiement en <30 jours.",
          &[(1.0, None, "semaine", None, "moins_de"), (30.0, None, "jour", None, "moins_de")]),
         ("Une disponibilité \u{2265} 99,9 % et > 200 agents formés.",

@@ -92,47 +92,54 @@ fn theme_de_forme(q: &str) -> &'static str {
     THEMES.iter().find(|(_, mots)| mots.iter().any(|m| q.contains(m))).map_or("autre", |(t, _)| t)
 }
 
-/// What an answer's opening words say it is about: "Les clés de notre
-/// succès ont été…", "Le cloud nous a permis…". Only the first sentence is
-/// read, and only these openings: an answer's topic is otherwise its
-/// question's.
-const THEMES_DE_REPONSE: &[(&str, &[&str])] = &[
-    (
-        "facteurs_de_succes",
-        &[
-            "cles de notre succes",
-            "cle de notre succes",
-            "cles du succes",
-            "facteurs de succes",
-            "facteurs de reussite",
-        ],
-    ),
-    (
-        "defis",
-        &["la principale difficulte", "le principal defi", "les principaux defis", "les difficultes rencontrees"],
-    ),
-    ("autres_avantages", &["cloud apporte egalement", "cloud permet egalement", "autres avantages"]),
-    (
-        "apport_du_cloud",
-        &[
-            "le cloud nous a permis",
-            "le cloud nous permet",
-            "le cloud a permis",
-            "le cloud permet",
-            "le cloud apporte",
-            "le recours au cloud",
-            "solution cloud apporte",
-            "grace au cloud",
-        ],
-    ),
-    ("prochaines_etapes", &["les prochaines etapes", "la prochaine etape"]),
-    ("criteres_de_choix", &["criteres de choix", "critere de choix"]),
+/// What an answer's first sentence says it is about, for a heading that
+/// is no question: the cue opening the sentence ("Les clés de notre
+/// succès ont été…", "Le cloud nous a permis…"), or, anywhere in it, one
+/// that says what the cloud brings ("… dans une solution cloud apporte deux
+/// avantages"); the earliest cue wins, a cue is whole words ("permet" is not
+/// "permettra"). An answer's topic is otherwise its question's.
+const THEMES_DE_REPONSE: &[(&str, bool, &str)] = &[
+    ("les cles de notre succes", true, "facteurs_de_succes"),
+    ("la cle de notre succes", true, "facteurs_de_succes"),
+    ("les cles du succes", true, "facteurs_de_succes"),
+    ("les facteurs de succes", true, "facteurs_de_succes"),
+    ("les facteurs de reussite", true, "facteurs_de_succes"),
+    ("la principale difficulte", true, "defis"),
+    ("le principal defi", true, "defis"),
+    ("les principaux defis", true, "defis"),
+    ("les difficultes rencontrees", true, "defis"),
+    ("les prochaines etapes", true, "prochaines_etapes"),
+    ("la prochaine etape", true, "prochaines_etapes"),
+    ("les criteres de choix", true, "criteres_de_choix"),
+    ("le cloud nous a permis", true, "apport_du_cloud"),
+    ("le cloud nous permet", true, "apport_du_cloud"),
+    ("le cloud a permis", true, "apport_du_cloud"),
+    ("le cloud permet", true, "apport_du_cloud"),
+    ("grace au cloud", true, "apport_du_cloud"),
+    ("cloud apporte egalement", false, "autres_avantages"),
+    ("cloud permet egalement", false, "autres_avantages"),
+    ("cloud apporte", false, "apport_du_cloud"),
 ];
 
 fn theme_de_reponse(reponse: &str) -> Option<&'static str> {
     let premiere = reponse.split_inclusive(['.', '!', '?', ':']).next().unwrap_or(reponse);
-    let premiere = forme_comparable(premiere);
-    THEMES_DE_REPONSE.iter().find(|(_, mots)| mots.iter().any(|m| premiere.contains(m))).map(|(t, _)| *t)
+    let p = forme_comparable(premiere);
+    let mot_entier = |debut: usize, fin: usize| {
+        !p[..debut].chars().next_back().is_some_and(char::is_alphanumeric)
+            && !p[fin..].chars().next().is_some_and(char::is_alphanumeric)
+    };
+    THEMES_DE_REPONSE
+        .iter()
+        .filter_map(|(cue, ouvre, theme)| {
+            let pos = if *ouvre {
+                p.starts_with(cue).then_some(0)?
+            } else {
+                p.match_indices(cue).map(|(i, _)| i).find(|&i| mot_entier(i, i + cue.len()))?
+            };
+            mot_entier(pos, pos + cue.len()).then_some((pos, *theme))
+        })
+        .min_by_key(|(pos, _)| *pos)
+        .map(|(_, t)| t)
 }
 
 pub(crate) fn est_attribution(texte: &str) -> bool {
@@ -305,7 +312,7 @@ pub(crate) fn normaliser_element(
         // question asked twice, whose answer answers another one: the
         // answer's first sentence may say what it is about.
         let theme = match (theme_question, repetee) {
-            ("autre", _) | (_, true) => lignes.first().and_then(|l| theme_de_reponse(l)).unwrap_or("autre"),
+            ("autre", _) | (_, true) => lignes.first().and_then(|l| theme_de_reponse(l)).unwrap_or(theme_question),
             (t, false) => t,
         };
         // The pattern needs a '[': most lines are ruled out without it.
@@ -687,6 +694,12 @@ mod tests {
             ("La sensibilité des données exige un cadre rigoureux. Le cloud nous permet d'y répondre.", None),
             ("Nous avons choisi OVHcloud.", None),
             ("Le cloud apporte également de la résilience à l'application : les redondances", Some("autres_avantages")),
+            ("Les prochaines étapes consistent à étendre ce que le cloud nous a permis de construire.", Some("prochaines_etapes")),
+            ("Demain, le cloud nous permettra d'ouvrir le service.", None),
+            ("Le cloud nous permettra d'ouvrir le service.", None),
+            ("Le recours au cloud n'a pas été simple : il a fallu former les équipes.", None),
+            ("Nous avons défini les prochaines étapes avec la DINUM dès le lancement.", None),
+            ("Grâce au cloud, les difficultés rencontrées ont été levées.", Some("apport_du_cloud")),
         ];
         for (r, t) in cas {
             assert_eq!(theme_de_reponse(r), t, "{r}");
