@@ -1767,7 +1767,7 @@ fn qualif_avant(t: &[Jeton], debut: usize, borne: usize) -> Option<(&'static str
 fn symbole_qualifiant(t: &[Jeton], k: usize) -> bool {
     let Some(p) = k.checked_sub(1).map(|i| &t[i]) else { return true };
     match p.genre {
-        Genre::Ponct => !(matches!(p.brut, "-" | "=" | "<" | ">" | "\u{2013}" | "\u{2014}") && !t[k].espace_avant),
+        Genre::Ponct => !matches!(p.brut, "-" | "=" | "<" | ">" | "\u{2013}" | "\u{2014}") || t[k].espace_avant,
         Genre::Mot => p.brut.chars().next().is_some_and(char::is_lowercase),
         _ => false,
     }
