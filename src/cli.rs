@@ -91,3 +91,64 @@ pub struct PublishArgs {
     #[arg(long, value_name = "MS")]
     pub backoff_ms: Option<u64>,
 }
+
+/// A usage error in French, as every other message of the tool, with what
+/// clap found (the argument, the value, a close name) and where to look:
+/// "erreur : valeur invalide « 0 » pour --jobs <N> (de 1 à 256) ; voir
+/// `temoignages build --help`". Kinds not translated keep clap's text.
+pub fn erreur_d_usage(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let texte = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let arg = texte(ContextKind::InvalidArg).or_else(|| texte(ContextKind::InvalidSubcommand)).unwrap_or_default();
+    let valeur = texte(ContextKind::InvalidValue).unwrap_or_default();
+    let proche = texte(ContextKind::SuggestedArg)
+        .or_else(|| texte(ContextKind::SuggestedSubcommand))
+        .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
+        .unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::InvalidValue if valeur.is_empty() => format!("{arg} attend une valeur"),
+        ErrorKind::InvalidValue => {
+            let admises =
+                texte(ContextKind::ValidValue).map(|v| format!(" (valeurs admises : {v})")).unwrap_or_default();
+            format!("valeur invalide « {valeur} » pour {arg}{admises}")
+        }
+        ErrorKind::ValueValidation => {
+            // clap's own reason is English: what the values must be is said instead.
+            let attendu = if arg.starts_with("--jobs") {
+                " (un nombre de 1 à 256)".to_string()
+            } else if arg.starts_with("--timeout") {
+                " (un nombre de secondes)".to_string()
+            } else if arg.starts_with("--retries") || arg.starts_with("--backoff") {
+                " (un nombre entier positif)".to_string()
+            } else {
+                String::new()
+            };
+            format!("valeur invalide « {valeur} » pour {arg}{attendu}")
+        }
+        ErrorKind::UnknownArgument => format!("option inconnue « {arg} »{proche}"),
+        ErrorKind::InvalidSubcommand => {
+            format!("commande inconnue « {arg} »{proche} ; commandes : build, validate, schemas, publish")
+        }
+        // No command at all: the help, as clap shows it.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return e.render().to_string().trim_end().to_string(),
+        ErrorKind::MissingSubcommand => "commande attendue : build, validate, schemas ou publish".to_string(),
+        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
+        ErrorKind::ArgumentConflict => {
+            let autre = texte(ContextKind::PriorArg).unwrap_or_default();
+            format!("{arg} ne peut pas être utilisé avec {autre}")
+        }
+        ErrorKind::TooManyValues => format!("{arg} donné plusieurs fois ou avec trop de valeurs"),
+        _ => return e.to_string().trim_end().to_string(),
+    };
+    let commande =
+        std::env::args().nth(1).filter(|c| matches!(c.as_str(), "build" | "validate" | "schemas" | "publish"));
+    let aide = match commande {
+        Some(c) => format!("temoignages {c} --help"),
+        None => "temoignages --help".to_string(),
+    };
+    format!("erreur : {message} ; voir `{aide}`")
+}

@@ -41,9 +41,14 @@ fn main() -> ExitCode {
     regler_la_memoire();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help, --version
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { Sortie::Impossible as u8 } else { 0 });
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{}", temoignages::cli::erreur_d_usage(&e));
+            return ExitCode::from(Sortie::Impossible as u8);
         }
     };
     let result = match cli.command {

@@ -332,3 +332,30 @@ fn build_output_is_the_same_whatever_the_number_of_threads() {
     assert!(un == fichiers(&wd.path("cinq")), "--jobs 1 and --jobs 5 differ");
     assert_eq!(wd.csv("un/csv/temoignages.csv").len(), 1500);
 }
+
+/// Usage errors speak French, as every other message, name what is wrong
+/// and where to look, and exit 2.
+#[test]
+fn usage_errors_are_in_french_with_exit_2() {
+    let wd = Workdir::new();
+    for (args, attendu) in [
+        (
+            &["build", "--jobs", "0"][..],
+            "erreur : valeur invalide « 0 » pour --jobs <N> (un nombre de 1 à 256) ; voir `temoignages build --help`",
+        ),
+        (&["build", "--jobz", "2"][..], "erreur : option inconnue « --jobz » (vouliez-vous dire « --jobs » ?)"),
+        (&["buidl"][..], "erreur : commande inconnue « buidl » (vouliez-vous dire « build » ?)"),
+        (
+            &["publish", "--timeout", "abc"][..],
+            "erreur : valeur invalide « abc » pour --timeout <SECONDS> (un nombre de secondes)",
+        ),
+    ] {
+        let o = wd.run(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).starts_with(attendu), "{args:?}: {}", stderr(&o));
+    }
+    // --help is no error.
+    let o = wd.run(&["build", "--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("--jobs"));
+}
