@@ -394,6 +394,16 @@ pub(crate) fn normaliser_element(
                 organisation_sigle = o.sigle.clone();
                 ministere = ministere_de(o);
             }
+            Resolution::Inconnue if personne_attribuee(&sans_doute(a)).is_some() => {
+                let (nom, role) = personne_attribuee(&sans_doute(a)).unwrap_or_default();
+                constats.ajouter(
+                    Some(tid),
+                    "attribution-personne",
+                    Severite::Avertissement,
+                    format!("La ligne « Témoignage de … » nomme une personne (« {nom} », {role}) et pas son organisation : `organisation` reste vide."),
+                    Some(a.clone()),
+                );
+            }
             Resolution::Inconnue => {
                 let nom = nom_attribue(&sans_doute(a));
                 constats.ajouter(
@@ -614,6 +624,27 @@ pub(crate) fn nom_attribue(attribution: &str) -> String {
     reste.trim_end_matches(['.', '"', '»', '”']).trim().to_string()
 }
 
+/// A person named by the attribution instead of an organisation, and
+/// their role: "Témoignage de Marie Durand, cheffe de projet" gives
+/// ("Marie Durand", "cheffe de projet"). A person's name takes no article
+/// (an organisation's does: "de la DINUM", "de l'Agence…"), is two or three
+/// capitalised words, and is followed by a role.
+fn personne_attribuee(attribution: &str) -> Option<(String, String)> {
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:chef|cheffe|directeur|directrice|responsable|chargée?|déléguée?|adjointe?|administrat(?:eur|rice)|architecte|ingénieure?|président|présidente|secrétaire|sous-direct(?:eur|rice)|conseill(?:er|ère)|coordinat(?:eur|rice)|product owner|développeu(?:r|se)|intrapreneur|intrapreneuse)\b")
+            .unwrap()
+    });
+    static NOM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}[\p{Ll}'’]*\p{Ll}(?:-\p{Lu}\p{Ll}+)?){1,2}$").unwrap()
+    });
+    let reste = ATTRIBUTION.find(attribution).map_or(attribution, |m| &attribution[m.end()..]);
+    let reste = reste.trim().trim_start_matches(['\'', '’', ':']).trim();
+    let (nom, role) = reste.split_once(", ")?;
+    let role = role.trim().trim_end_matches(['.', '"', '»', '”']).trim();
+    (NOM.is_match(nom.trim()) && ROLE.is_match(&role.to_lowercase()))
+        .then(|| (nom.trim().to_string(), role.to_string()))
+}
+
 /// The acronym in a title's closing parentheses ("DILE", "Dile", "5G"); not
 /// a year or a number ("(2023)") nor a version ("(V2)", "(v2.1)").
 fn sigle_du_titre(titre: &str) -> Option<String> {
@@ -704,6 +735,20 @@ mod tests {
         for (r, t) in cas {
             assert_eq!(theme_de_reponse(r), t, "{r}");
         }
+    }
+
+    #[test]
+    fn persons_named_by_the_attribution() {
+        assert_eq!(
+            personne_attribuee("Témoignage de Marie Durand, cheffe de projet"),
+            Some(("Marie Durand".into(), "cheffe de projet".into()))
+        );
+        assert!(personne_attribuee("Témoignage de Jean-Pierre Martin, directeur du numérique").is_some());
+        assert!(personne_attribuee("Témoignage de Anne Le Goff, responsable de l'offre").is_some());
+        assert_eq!(personne_attribuee("Témoignage de l'Agence Bidule, opérateur de l'État"), None);
+        assert_eq!(personne_attribuee("Témoignage de France Travail, opérateur public"), None);
+        assert_eq!(personne_attribuee("Témoignage du GIE SESAM-Vitale, un groupement expert"), None);
+        assert_eq!(personne_attribuee("Témoignage de Marie Durand"), None);
     }
 
     #[test]
