@@ -531,6 +531,11 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
             _ if ["migr", "bascul", "transfer", "demenag"].iter().any(|v| m.starts_with(v)) => {
                 vers_apres && avant[k + 1..].iter().any(|w| matches!(*w, "de" | "d" | "du" | "depuis"))
             }
+            // "nous avons envisagé AWS, mais avons retenu OVHcloud",
+            // "comparé AWS et Azure avant de choisir Scaleway".
+            _ if ["envisag", "etudi", "evalu", "compar", "consider", "test"].iter().any(|v| m.starts_with(v)) => {
+                autre_choix_ensuite(&mots_de(&bas[plage.end..]))
+            }
             _ => false,
         };
         if indice {
@@ -564,6 +569,26 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
                     .any(|v| m.starts_with(v))
             })
     })
+}
+
+/// After a name considered ("envisagé", "comparé", "testé"…): a choice
+/// made against it later in the sentence, "mais … retenu", "avant de
+/// choisir", with no pronoun naming it again ("mais nous l'avons retenu",
+/// "avant de le choisir" choose it).
+fn autre_choix_ensuite(apres: &[&str]) -> bool {
+    let lien = apres.iter().enumerate().find_map(|(i, m)| match *m {
+        "mais" => Some(i + 1),
+        "avant" if apres.get(i + 1).is_some_and(|d| matches!(*d, "de" | "d")) => Some(i + 2),
+        _ => None,
+    });
+    let Some(debut) = lien else { return false };
+    let fenetre = &apres[debut..(debut + 6).min(apres.len())];
+    let Some(verbe) = fenetre.iter().position(|m| {
+        ["chois", "reten", "opt", "privilegi", "prefer", "opte", "selectionn"].iter().any(|v| m.starts_with(v))
+    }) else {
+        return false;
+    };
+    !fenetre[..verbe].iter().any(|m| matches!(*m, "le" | "la" | "l" | "les" | "lui" | "y"))
 }
 
 /// Articles after "remplacé par" that introduce something other than a
@@ -712,6 +737,16 @@ mod tests {
         ("OVHcloud a remplacé AWS en 2023.", &["AWS"], &["OVHcloud"]),
         ("La place de Kubernetes dans le projet est centrale.", &[], &["Kubernetes"]),
         ("Nous utilisons AWS exclusivement.", &[], &["AWS"]),
+        ("Nous avons envisagé AWS, mais nous avons retenu OVHcloud.", &["AWS"], &["OVHcloud"]),
+        (
+            "Nous avons comparé AWS, Azure et Google Cloud avant de choisir Scaleway.",
+            &["AWS", "Microsoft Azure", "Google Cloud"],
+            &["Scaleway"],
+        ),
+        ("Nous avons testé Scaleway, mais avons finalement opté pour OVHcloud.", &["Scaleway"], &["OVHcloud"]),
+        ("Nous avons évalué OVHcloud avant de le choisir.", &[], &["OVHcloud"]),
+        ("Nous avons envisagé OVHcloud, mais nous l'avons retenu pour sa qualification.", &[], &["OVHcloud"]),
+        ("Nous avons testé Docker puis déployé Kubernetes.", &[], &["Docker", "Kubernetes"]),
         ("Le contrat AWS exclut les données de santé.", &[], &["AWS"]),
         ("AWS réduit le nombre de refus de paiement.", &[], &["AWS"]),
         ("Les serveurs OVHcloud ont été remplacés par des serveurs plus puissants.", &[], &["OVHcloud"]),
