@@ -79,6 +79,39 @@ fn strings(v: Option<&Json>) -> Vec<String> {
     }
 }
 
+/// How a table's schema differs from the one this version of the tool
+/// writes for it, if it does: a schema edited by hand (a type, a
+/// constraint, a description) is published with the data, so it is
+/// checked as the data is. A table the tool does not know is not compared.
+fn ecart_au_schema_de_l_outil(table: &str, lu: &Json) -> Option<String> {
+    let t = crate::fields::TABLES.iter().find(|t| t.name == table)?;
+    let attendu = crate::export::schema::table_schema(t);
+    if *lu == attendu {
+        return None;
+    }
+    let champs = |s: &Json| -> Vec<(String, Json)> {
+        s.get("fields")
+            .and_then(Json::as_array)
+            .map(|f| {
+                f.iter().map(|x| (x.get("name").and_then(Json::as_str).unwrap_or("").to_string(), x.clone())).collect()
+            })
+            .unwrap_or_default()
+    };
+    let (a, l) = (champs(&attendu), champs(lu));
+    let ou = if a.iter().map(|x| &x.0).ne(l.iter().map(|x| &x.0)) {
+        "la liste des champs".to_string()
+    } else if let Some((nom, _)) = a.iter().zip(&l).find(|(x, y)| x.1 != y.1).map(|(x, _)| x) {
+        format!("le champ « {nom} »")
+    } else {
+        let cles = attendu.as_object().into_iter().flatten().chain(lu.as_object().into_iter().flatten());
+        let cle = cles.map(|(k, _)| k).find(|k| attendu.get(k.as_str()) != lu.get(k.as_str()));
+        format!("« {} »", cle.map_or("?", |k| k.as_str()))
+    };
+    Some(format!(
+        "diffère du schéma que cette version de temoignages écrit pour la table « {table} » ({ou}) : retouché à la main ou écrit par une autre version ; `temoignages build` le réécrit"
+    ))
+}
+
 fn lire_schema(j: &Json) -> Result<SchemaLu, String> {
     let fields = j.get("fields").and_then(Json::as_array).ok_or("pas de `fields`")?;
     let mut champs = Vec::new();
@@ -392,6 +425,14 @@ fn valider(dir: &Path, empreintes: bool) -> Vec<Constat> {
                 .flatten()
                 .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
                 .ok_or_else(|| format!("schéma « {schema_path} » illisible"))
+                .inspect(|j| {
+                    // Once per schema (the CSV's, not its Parquet twin's).
+                    if r.get("schema").is_some() {
+                        if let Some(e) = ecart_au_schema_de_l_outil(&name, j) {
+                            c(schema_path, None, None, "schema-different", e);
+                        }
+                    }
+                })
                 .and_then(|j| lire_schema(&j))
             {
                 Ok(s) => s,

@@ -135,6 +135,22 @@ fn validate_reports_keys_enums_and_orphans() {
     );
 }
 
+/// A schema edited by hand is published with the data: it is checked
+/// against the one the tool writes for its table.
+#[test]
+fn validate_reports_a_schema_edited_by_hand() {
+    let wd = dataset();
+    let p = "ds/schemas/indicateurs.json";
+    wd.write(p, wd.read(p).replacen("\"type\": \"number\"", "\"type\": \"string\"", 1));
+    let o = wd.run(&["validate", "ds"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("schemas/indicateurs.json : schema-different : diffère du schéma que cette version de temoignages écrit pour la table « indicateurs » (le champ « valeur »)"),
+        "{out}"
+    );
+}
+
 /// A referenced table that cannot be read is one finding, not one more for
 /// every table that names it.
 #[test]
