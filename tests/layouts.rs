@@ -106,6 +106,36 @@ fn layouts_quotes_attributed_by_a_testimonial_line_are_testimonials() {
     assert!(a.iter().all(|r| r["code"] != "titre-element-absent"), "a quote has no title by design: {a:?}");
 }
 
+/// A quote inside a Markdown section is the section's text, not a
+/// testimonial of its own; a section no attribution closes gives its quote
+/// back to the page.
+#[test]
+fn layouts_a_quote_inside_a_section_is_the_sections_text() {
+    let wd = Workdir::new();
+    let section = |titre: &str, attribution: &str| {
+        format!(
+            "<div class=\"lien-important\"><p><a href=\"https://exemple.gouv.fr/{titre}\">{titre}</a></p></div>\n\nNous avons 300 agents.\n\n> « Grâce à l'offre de Scaleway, nous servons 8 millions d'usagers. »\n{{: .citation}}\n> **Personne Inventée**, directrice — Témoignage de la DINUM\n{{: .auteur-citation}}\n\n{attribution}\n"
+        )
+    };
+    wd.write(
+        "p/section-citee.md",
+        format!(
+            "---\ntitle: Une section citée\ndate: 2024-01-01\n---\n\n{}",
+            section("Projet", "Témoignage de la DINUM")
+        ),
+    );
+    wd.write("p/ouverte.md", format!("---\ntitle: Ouverte\ndate: 2024-01-01\n---\n\n{}", section("Brouillon", "")));
+    build(&wd, "p");
+    let t = lignes(&wd, "p", "temoignages");
+    let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].as_str()).collect();
+    assert_eq!(ids, ["ouverte--citation-1", "section-citee--projet"]);
+    assert_eq!(t[1]["fournisseurs_cloud"], "Scaleway");
+    let i = lignes(&wd, "p", "indicateurs");
+    let de = |tid: &str| i.iter().filter(|r| r["temoignage"] == tid).map(|r| r["valeur"].as_str()).collect::<Vec<_>>();
+    assert_eq!(de("section-citee--projet"), ["300", "8000000"]);
+    assert_eq!(de("ouverte--citation-1"), ["8000000"]);
+}
+
 /// A fake site template: what a browser saves of a post page.
 fn page_rendue(md: &str) -> Vec<u8> {
     let texte = std::fs::read_to_string(racine().join(md)).unwrap();

@@ -107,6 +107,8 @@ pub struct CitationBrute {
     pub classee: bool,
     /// The `.auteur-citation` block that follows, when there is one.
     pub auteur: Option<String>,
+    /// The number of text blocks met before it (where it stands among them).
+    pub position: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -519,13 +521,22 @@ fn decouper(
         lien: LienBrut,
         blocs: Vec<Bloc>,
         liens: Vec<LienBrut>,
+        /// The `.citation` quotes met inside it, their lines taken into
+        /// `blocs` from this index: text of the section once an attribution
+        /// closes it, quotes of the page again if none does.
+        citations: Vec<(usize, usize, CitationBrute)>,
     }
     let mut ouverte: Option<Ouverte> = None;
+    let mut citations = std::mem::take(&mut page.citations).into_iter().peekable();
     // The block index right after the line that closed the last section.
     let mut derniere_fermee: Option<usize> = None;
     let mut marques = marques.into_iter().peekable();
     let mut liens = liens.into_iter().peekable();
-    let fermer_sans_attribution = |o: Ouverte, page: &mut PageBrute| {
+    let fermer_sans_attribution = |mut o: Ouverte, page: &mut PageBrute| {
+        for (debut, n, _) in o.citations.iter().rev() {
+            o.blocs.drain(*debut..*debut + *n);
+        }
+        page.citations.extend(o.citations.into_iter().map(|(_, _, c)| c));
         page.sections_ouvertes.push(o.lien.clone());
         page.liens_hors_elements.push(o.lien);
         page.blocs_hors_elements.extend(o.blocs);
@@ -546,8 +557,26 @@ fn decouper(
                     if let Some(o) = ouverte.take() {
                         fermer_sans_attribution(o, page);
                     }
-                    ouverte = Some(Ouverte { lien: l, blocs: Vec::new(), liens: Vec::new() });
+                    ouverte = Some(Ouverte { lien: l, blocs: Vec::new(), liens: Vec::new(), citations: Vec::new() });
                 }
+            }
+        }
+        // A `.citation` quote inside an open section is the section's text
+        // ("Projet X" … « quote » … "Témoignage de …"), not a testimonial
+        // of its own.
+        while let Some(c) = citations.next_if(|c| c.position <= i) {
+            match ouverte.as_mut() {
+                Some(o) if c.classee && !c.texte.trim().is_empty() => {
+                    let debut = o.blocs.len();
+                    o.blocs.extend(c.texte.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Bloc {
+                        genre: Genre::Paragraphe,
+                        texte: l.to_string(),
+                        gras: false,
+                    }));
+                    let n = o.blocs.len() - debut;
+                    o.citations.push((debut, n, c));
+                }
+                _ => page.citations.push(c),
             }
         }
         while let Some((_, l)) = liens.next_if(|(at, _)| *at <= i) {
@@ -592,6 +621,7 @@ fn decouper(
             },
         }
     }
+    page.citations.extend(citations);
     // Links met after the last block belong to the open section or to the page.
     for (_, l) in liens {
         match ouverte.as_mut() {
@@ -950,6 +980,7 @@ impl Walker {
                                     texte: String::new(),
                                     classee: true,
                                     auteur: Some(auteur),
+                                    position: self.blocs.len(),
                                 }),
                             }
                             for a in c.select(&A_HREF) {
@@ -961,6 +992,7 @@ impl Walker {
                             texte: paragraphes_de(c),
                             classee: a_classe(&c, "citation"),
                             auteur: None,
+                            position: self.blocs.len(),
                         });
                         if a_classe(&c, "citation") {
                             for a in c.select(&A_HREF) {
