@@ -69,6 +69,19 @@ fn publier(dir: &Path, base: &str, cle: Option<&str>, extra: &[&str]) -> Run {
     r
 }
 
+/// `input/dataset.toml` with each (from, to) replaced, written into `tmp`;
+/// its path.
+fn metadonnees_modifiees(tmp: &Path, remplacements: &[(&str, &str)]) -> PathBuf {
+    let mut meta = std::fs::read_to_string(racine().join("input/dataset.toml")).unwrap();
+    for (de, vers) in remplacements {
+        assert!(meta.contains(de), "{de}");
+        meta = meta.replace(de, vers);
+    }
+    let fichier = tmp.join("dataset.toml");
+    std::fs::write(&fichier, meta).unwrap();
+    fichier
+}
+
 fn sha1(p: &Path) -> String {
     hex::encode(Sha1::digest(std::fs::read(p).unwrap()))
 }
@@ -362,11 +375,7 @@ fn publish_410_deleted_dataset() {
 fn publish_400_shows_the_errors_dict() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = petit_jeu(tmp.path());
-    let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
-        .unwrap()
-        .replace("zones = [\"country:fr\"]", "zones = [\"country:xx\"]");
-    let fichier = tmp.path().join("dataset.toml");
-    std::fs::write(&fichier, meta).unwrap();
+    let fichier = metadonnees_modifiees(tmp.path(), &[("zones = [\"country:fr\"]", "zones = [\"country:xx\"]")]);
     let api = StandIn::demarrer(CLE);
     api.creer_dataset(DATASET);
     let r = publier(
@@ -558,12 +567,10 @@ fn publish_takes_back_an_upload_left_without_metadata_even_rebuilt_since() {
 fn publish_checks_license_frequency_and_granularity_before_any_write() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = petit_jeu(tmp.path());
-    let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
-        .unwrap()
-        .replace("license = \"lov2\"", "license = \"etalab-2.0\"")
-        .replace("granularity = \"country\"", "granularity = \"pays\"");
-    let fichier = tmp.path().join("dataset.toml");
-    std::fs::write(&fichier, meta).unwrap();
+    let fichier = metadonnees_modifiees(
+        tmp.path(),
+        &[("license = \"lov2\"", "license = \"etalab-2.0\""), ("granularity = \"country\"", "granularity = \"pays\"")],
+    );
     let api = StandIn::demarrer(CLE);
     api.creer_dataset(DATASET);
     let r = publier(
@@ -587,11 +594,10 @@ fn publish_checks_license_frequency_and_granularity_before_any_write() {
 fn publish_sends_tags_as_the_platform_stores_them() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = petit_jeu(tmp.path());
-    let meta = std::fs::read_to_string(racine().join("input/dataset.toml"))
-        .unwrap()
-        .replace("tags = [\"cloud\", \"cloud-public\",", "tags = [\"Cloud\", \"Cloud  Public !\", \"Données\",");
-    let fichier = tmp.path().join("dataset.toml");
-    std::fs::write(&fichier, meta).unwrap();
+    let fichier = metadonnees_modifiees(
+        tmp.path(),
+        &[("tags = [\"cloud\", \"cloud-public\",", "tags = [\"Cloud\", \"Cloud  Public !\", \"Données\",")],
+    );
     let api = StandIn::demarrer(CLE);
     api.creer_dataset(DATASET);
     let args = ["--dataset", DATASET, "--apply", "--metadata", fichier.to_str().unwrap()];
