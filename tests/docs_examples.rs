@@ -163,3 +163,49 @@ fn publish_plan_examples_are_real() {
     assert_eq!(reel, montre[..n], "docs/publish.md, dossier retouché");
     assert_eq!(code.to_string(), montre[n + 1]);
 }
+
+#[test]
+fn readme_corpus_build_example_is_real() {
+    let corpus = racine().join("../shared/corpus/numerique-gouv");
+    if !corpus.is_dir() {
+        eprintln!("../shared/corpus absent : exemple non vérifié");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let sortie = tmp.path().join("corpus-ds");
+    let o = Command::new(env!("CARGO_BIN_EXE_temoignages"))
+        .current_dir(racine())
+        .args(["build", "../shared/corpus/numerique-gouv", "--out"])
+        .arg(&sortie)
+        .output()
+        .unwrap();
+    let dit = |b: &[u8]| String::from_utf8_lossy(b).replace(&sortie.display().to_string(), "corpus-ds");
+    // As a terminal shows it: the notes and errors, then the summary.
+    let reel: Vec<String> = dit(&o.stderr).lines().chain(dit(&o.stdout).lines()).map(str::to_string).collect();
+    let commande = "$ temoignages build ../shared/corpus/numerique-gouv --out corpus-ds";
+    let n = bloc("README.md", commande).len();
+    benir("README.md", commande, n, &reel, false);
+    assert_eq!(reel, bloc("README.md", commande), "README.md, construction du corpus");
+}
+
+#[test]
+fn readme_main_build_example_is_real() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sortie = tmp.path().join("output");
+    let o = Command::new(env!("CARGO_BIN_EXE_temoignages"))
+        .current_dir(racine())
+        .args(["build", "--out"])
+        .arg(&sortie)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reel: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .replace(&sortie.display().to_string(), "output")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let commande = "$ cargo run --release -- build";
+    let n = bloc("README.md", commande).len();
+    benir("README.md", commande, n, &reel, false);
+    assert_eq!(reel, bloc("README.md", commande), "README.md, la tâche principale");
+}
