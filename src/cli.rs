@@ -129,6 +129,10 @@ pub fn erreur_d_usage(e: &clap::Error) -> String {
             };
             format!("valeur invalide « {valeur} » pour {arg}{attendu}")
         }
+        ErrorKind::UnknownArgument if arg.starts_with('-') && arg[1..].starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("valeur inattendue « {arg} » (un nombre négatif n'est pas accepté ici)")
+        }
+        ErrorKind::UnknownArgument if !arg.starts_with('-') => format!("argument en trop « {arg} »"),
         ErrorKind::UnknownArgument => format!("option inconnue « {arg} »{proche}"),
         ErrorKind::InvalidSubcommand => {
             format!("commande inconnue « {arg} »{proche} ; commandes : build, validate, schemas, publish")
@@ -139,7 +143,11 @@ pub fn erreur_d_usage(e: &clap::Error) -> String {
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::ArgumentConflict => {
             let autre = texte(ContextKind::PriorArg).unwrap_or_default();
-            format!("{arg} ne peut pas être utilisé avec {autre}")
+            if autre == arg {
+                format!("{arg} donné plusieurs fois")
+            } else {
+                format!("{arg} ne peut pas être utilisé avec {autre}")
+            }
         }
         ErrorKind::TooManyValues => format!("{arg} donné plusieurs fois ou avec trop de valeurs"),
         _ => return e.to_string().trim_end().to_string(),

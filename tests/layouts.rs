@@ -125,10 +125,30 @@ fn layouts_a_quote_inside_a_section_is_the_sections_text() {
         ),
     );
     wd.write("p/ouverte.md", format!("---\ntitle: Ouverte\ndate: 2024-01-01\n---\n\n{}", section("Brouillon", "")));
+    // A quote just before a section, and one inside a section with its own
+    // attribution: testimonials of their own.
+    wd.write(
+        "p/voisines.md",
+        "---\ntitle: Voisines\ndate: 2024-01-01\n---\n\n> « 12 000 agents utilisent Outscale. »\n{: .citation}\n> Témoignage de la DGFiP\n{: .auteur-citation}\n\n<div class=\"lien-important\"><p><a href=\"https://exemple.gouv.fr/a\">Projet A</a></p></div>\n\nNous avons 30 agents.\n\n> « Nous stockons 50 To chez OVHcloud. »\n{: .citation}\n> Témoignage de l'IGN\n{: .auteur-citation}\n\nTémoignage de la DINUM\n",
+    );
     build(&wd, "p");
     let t = lignes(&wd, "p", "temoignages");
     let ids: Vec<&str> = t.iter().map(|r| r["identifiant"].as_str()).collect();
-    assert_eq!(ids, ["ouverte--citation-1", "section-citee--projet"]);
+    assert_eq!(
+        ids,
+        [
+            "ouverte--citation-1",
+            "section-citee--projet",
+            "voisines--projet-a",
+            "voisines--citation-2",
+            "voisines--citation-3"
+        ]
+    );
+    let org = |id: &str| t.iter().find(|r| r["identifiant"] == id).unwrap()["organisation_sigle"].clone();
+    assert_eq!(
+        (org("voisines--projet-a"), org("voisines--citation-2"), org("voisines--citation-3")),
+        ("DINUM".into(), "DGFiP".into(), "IGN".into())
+    );
     assert_eq!(t[1]["fournisseurs_cloud"], "Scaleway");
     let i = lignes(&wd, "p", "indicateurs");
     let de = |tid: &str| i.iter().filter(|r| r["temoignage"] == tid).map(|r| r["valeur"].as_str()).collect::<Vec<_>>();

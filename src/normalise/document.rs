@@ -396,6 +396,7 @@ pub fn normaliser(source: &Source, page: &PageBrute, refs: &Referentiels) -> Ext
         .iter()
         .map(|(href, nom)| crate::parse::page::LienBrut { href: href.clone(), texte: nom.clone() })
         .collect();
+    provisoires(std::iter::empty(), &fichiers, None, &mut constats);
     liens.extend(fichiers.iter().map(|l| (None, l)));
     // An empty `href` links nowhere; a huge one is not a URL anybody wrote.
     let mut longs = 0;

@@ -533,9 +533,7 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
             }
             // "nous avons envisagé AWS, mais avons retenu OVHcloud",
             // "comparé AWS et Azure avant de choisir Scaleway".
-            _ if ["envisag", "etudi", "evalu", "compar", "consider", "test"].iter().any(|v| m.starts_with(v)) => {
-                autre_choix_ensuite(&mots_de(&bas[plage.end..]))
-            }
+            _ if verbe_d_examen(m) => autre_choix_ensuite(&mots_de(&bas[plage.end..])),
             _ => false,
         };
         if indice {
@@ -571,24 +569,112 @@ fn ecarte(bas: &str, plage: Range<usize>) -> bool {
     })
 }
 
+/// A form of "envisager", "étudier", "évaluer", "comparer", "considérer"
+/// or "tester" (folded): not "étudiant", "comparable", "considérable",
+/// "testeur", "test".
+fn verbe_d_examen(m: &str) -> bool {
+    m.starts_with("envisag")
+        || matches!(m, "teste" | "testee" | "testes" | "testees" | "tester" | "testons" | "testions" | "testait")
+        || ["etudi", "evalu", "compar", "consider"].iter().any(|v| {
+            m.strip_prefix(v).is_some_and(|fin| {
+                matches!(fin, "e" | "ee" | "es" | "ees" | "er" | "ons" | "ions" | "ait" | "aient" | "ant")
+                    && !(m.starts_with("etudi") && fin == "ant")
+            })
+        })
+}
+
 /// After a name considered ("envisagé", "comparé", "testé"…): a choice
-/// made against it later in the sentence, "mais … retenu", "avant de
-/// choisir", with no pronoun naming it again ("mais nous l'avons retenu",
-/// "avant de le choisir" choose it).
+/// made against it later in the sentence, "mais … retenu Y", "avant de
+/// choisir Y". The considered name or list comes right before "mais" /
+/// "avant de" (at most a few words: "AWS et Azure"); the choice verb's
+/// object is a name, not a pronoun before it ("mais nous l'avons retenu",
+/// "avant de le choisir"), an infinitive ("choisi de le déployer") or a
+/// noun ("retenu cette solution", "choisir la version"); no negation
+/// between ("mais sans retenir").
 fn autre_choix_ensuite(apres: &[&str]) -> bool {
     let lien = apres.iter().enumerate().find_map(|(i, m)| match *m {
-        "mais" => Some(i + 1),
-        "avant" if apres.get(i + 1).is_some_and(|d| matches!(*d, "de" | "d")) => Some(i + 2),
+        "mais" => Some((i, i + 1)),
+        "avant" if apres.get(i + 1).is_some_and(|d| matches!(*d, "de" | "d")) => Some((i, i + 2)),
         _ => None,
     });
-    let Some(debut) = lien else { return false };
+    let Some((lien, debut)) = lien else { return false };
+    // Between the name and "mais": a list of names at most ("AWS, Azure et
+    // Google Cloud"), no clause of its own ("et nous l'utilisons", "il a
+    // été retenu").
+    let clause = |m: &&str| {
+        matches!(
+            *m,
+            "nous"
+                | "il"
+                | "elle"
+                | "ils"
+                | "elles"
+                | "on"
+                | "qui"
+                | "que"
+                | "qu"
+                | "l"
+                | "le"
+                | "la"
+                | "les"
+                | "a"
+                | "est"
+                | "sont"
+                | "ete"
+        )
+    };
+    if lien > 6 || apres[..lien].iter().any(clause) {
+        return false;
+    }
     let fenetre = &apres[debut..(debut + 6).min(apres.len())];
-    let Some(verbe) = fenetre.iter().position(|m| {
-        ["chois", "reten", "opt", "privilegi", "prefer", "opte", "selectionn"].iter().any(|v| m.starts_with(v))
-    }) else {
+    let Some(verbe) = fenetre
+        .iter()
+        .position(|m| ["chois", "reten", "opt", "privilegi", "prefer", "selectionn"].iter().any(|v| m.starts_with(v)))
+    else {
         return false;
     };
-    !fenetre[..verbe].iter().any(|m| matches!(*m, "le" | "la" | "l" | "les" | "lui" | "y"))
+    let avant_verbe = &fenetre[verbe.saturating_sub(2)..verbe];
+    if avant_verbe.iter().any(|m| matches!(*m, "l" | "le" | "la" | "les" | "lui" | "y"))
+        || fenetre[..verbe].iter().any(|m| matches!(*m, "sans" | "pas" | "ne" | "n" | "jamais"))
+    {
+        return false;
+    }
+    let mut objet =
+        fenetre.get(verbe + 1..).unwrap_or(&[]).iter().chain(apres.get(debut + fenetre.len()..).unwrap_or(&[]));
+    let mut premier = objet.next().copied();
+    if matches!(premier, Some("pour" | "par")) {
+        premier = objet.next().copied();
+    }
+    premier.is_some_and(|m| {
+        !matches!(
+            m,
+            "de" | "d"
+                | "l"
+                | "le"
+                | "la"
+                | "les"
+                | "un"
+                | "une"
+                | "des"
+                | "du"
+                | "ce"
+                | "cet"
+                | "cette"
+                | "ces"
+                | "son"
+                | "sa"
+                | "ses"
+                | "notre"
+                | "nos"
+                | "leur"
+                | "leurs"
+                | "y"
+                | "en"
+                | "a"
+                | "au"
+                | "aux"
+        )
+    })
 }
 
 /// Articles after "remplacé par" that introduce something other than a
@@ -747,6 +833,21 @@ mod tests {
         ("Nous avons évalué OVHcloud avant de le choisir.", &[], &["OVHcloud"]),
         ("Nous avons envisagé OVHcloud, mais nous l'avons retenu pour sa qualification.", &[], &["OVHcloud"]),
         ("Nous avons testé Docker puis déployé Kubernetes.", &[], &["Docker", "Kubernetes"]),
+        ("Nous avons testé Kubernetes, mais avons retenu de l'utiliser partout.", &[], &["Kubernetes"]),
+        ("Nous avons testé Kubernetes, mais avons choisi de le déployer.", &[], &["Kubernetes"]),
+        ("Nous avons testé Docker avant de choisir la version.", &[], &["Docker"]),
+        ("Nous avons évalué OVHcloud, mais avons retenu cette solution.", &[], &["OVHcloud"]),
+        ("Nous avons comparé Scaleway, mais avons choisi d'y rester.", &[], &["Scaleway"]),
+        (
+            "Nous avons évalué OVHcloud et nous l'utilisons depuis deux ans, mais avons choisi Scaleway pour la sauvegarde.",
+            &[],
+            &["OVHcloud", "Scaleway"],
+        ),
+        ("Nous avons considéré OVHcloud, mais sans retenir Scaleway.", &["Scaleway"], &["OVHcloud"]),
+        ("Notre environnement de test chez OVHcloud est stable, mais nous avons choisi Scaleway.", &[], &["OVHcloud", "Scaleway"]),
+        ("Les testeurs utilisent Docker, mais nous avons opté pour Kubernetes.", &[], &["Docker", "Kubernetes"]),
+        ("Nous avons testé OVHcloud, mais les équipes ont préféré Scaleway.", &["OVHcloud"], &["Scaleway"]),
+        ("Une offre comparable à AWS a été choisie.", &[], &["AWS"]),
         ("Le contrat AWS exclut les données de santé.", &[], &["AWS"]),
         ("AWS réduit le nombre de refus de paiement.", &[], &["AWS"]),
         ("Les serveurs OVHcloud ont été remplacés par des serveurs plus puissants.", &[], &["OVHcloud"]),

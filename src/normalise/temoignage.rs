@@ -396,13 +396,27 @@ pub(crate) fn normaliser_element(
             }
             Resolution::Inconnue if personne_attribuee(&sans_doute(a)).is_some() => {
                 let (nom, role) = personne_attribuee(&sans_doute(a)).unwrap_or_default();
-                constats.ajouter(
-                    Some(tid),
-                    "attribution-personne",
-                    Severite::Avertissement,
-                    format!("La ligne « Témoignage de … » nomme une personne (« {nom} », {role}) et pas son organisation : `organisation` reste vide."),
-                    Some(a.clone()),
-                );
+                match organisation_du_role(&role) {
+                    // "Marie Durand, cheffe de projet chez Business France":
+                    // the organisation as written, as for any unknown one.
+                    Some(o) => {
+                        constats.ajouter(
+                            Some(tid),
+                            "organisation-inconnue",
+                            Severite::Avertissement,
+                            format!("L'organisation « {o} » (nommée après « {nom} », {role}) n'est pas dans le référentiel des organisations ; son nom est gardé tel qu'écrit."),
+                            Some(a.clone()),
+                        );
+                        organisation = Some(o);
+                    }
+                    None => constats.ajouter(
+                        Some(tid),
+                        "attribution-personne",
+                        Severite::Avertissement,
+                        format!("La ligne « Témoignage de … » nomme une personne (« {nom} », {role}) et pas son organisation : `organisation` reste vide."),
+                        Some(a.clone()),
+                    ),
+                }
             }
             Resolution::Inconnue => {
                 let nom = nom_attribue(&sans_doute(a));
@@ -634,15 +648,93 @@ fn personne_attribuee(attribution: &str) -> Option<(String, String)> {
         Regex::new(r"^(?:chef|cheffe|directeur|directrice|responsable|chargée?|déléguée?|adjointe?|administrat(?:eur|rice)|architecte|ingénieure?|président|présidente|secrétaire|sous-direct(?:eur|rice)|conseill(?:er|ère)|coordinat(?:eur|rice)|product owner|développeu(?:r|se)|intrapreneur|intrapreneuse)\b")
             .unwrap()
     });
+    // A civility, a first name (maybe compound), one or two surnames
+    // (maybe in capitals).
     static NOM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: \p{Lu}[\p{Ll}'’]*\p{Ll}(?:-\p{Lu}\p{Ll}+)?){1,2}$").unwrap()
+        Regex::new(r"^(?:(?:M\.|Mme|Mlle|Dr|Pr) )?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?: (?:\p{Lu}[\p{Ll}'’]*\p{Ll}|\p{Lu}{2,})(?:-\p{Lu}\p{Ll}+)?){1,2}$").unwrap()
     });
+    // Words that make a name an organisation's: "Business France", "Centre
+    // Pompidou", "Région Bretagne", "Nantes Métropole".
+    const ORGANISATION: &[&str] = &[
+        "agence",
+        "centre",
+        "hopital",
+        "universite",
+        "region",
+        "metropole",
+        "france",
+        "campus",
+        "expertise",
+        "atout",
+        "musees",
+        "musee",
+        "institut",
+        "office",
+        "service",
+        "services",
+        "direction",
+        "conseil",
+        "ville",
+        "mairie",
+        "departement",
+        "communaute",
+        "etablissement",
+        "groupe",
+        "fondation",
+        "association",
+        "academie",
+        "rectorat",
+        "prefecture",
+        "caisse",
+        "bio",
+        "ecole",
+        "lycee",
+        "college",
+        "laboratoire",
+        "ministere",
+        "mission",
+        "cour",
+        "tribunal",
+        "chambre",
+        "banque",
+        "societe",
+        "reseau",
+        "union",
+        "federation",
+        "syndicat",
+        "clinique",
+        "chu",
+        "pole",
+        "maison",
+        "bibliotheque",
+        "archives",
+        "parc",
+        "port",
+        "aeroport",
+        "theatre",
+        "opera",
+        "palais",
+    ];
     let reste = ATTRIBUTION.find(attribution).map_or(attribution, |m| &attribution[m.end()..]);
     let reste = reste.trim().trim_start_matches(['\'', '’', ':']).trim();
     let (nom, role) = reste.split_once(", ")?;
-    let role = role.trim().trim_end_matches(['.', '"', '»', '”']).trim();
-    (NOM.is_match(nom.trim()) && ROLE.is_match(&role.to_lowercase()))
-        .then(|| (nom.trim().to_string(), role.to_string()))
+    let (nom, role) = (nom.trim(), role.trim().trim_end_matches(['.', '"', '»', '”']).trim());
+    let institution = forme_comparable(nom).split([' ', '-']).any(|m| ORGANISATION.contains(&m));
+    (NOM.is_match(nom) && !institution && ROLE.is_match(&role.to_lowercase()))
+        .then(|| (nom.to_string(), role.to_string()))
+}
+
+/// The organisation a role names, if it names one with a capital after
+/// "de la", "de l'", "du", "des", "chez", "au", "à la", "à l'":
+/// "directrice du numérique de l'Agence Bidule" gives "Agence Bidule",
+/// "cheffe de projet chez Business France" gives "Business France".
+fn organisation_du_role(role: &str) -> Option<String> {
+    static APRES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|\s)(?:de la|de l['’]|du|des|chez|au|à la|à l['’]|aux)\s*(\p{Lu}[^,;()]*)").unwrap()
+    });
+    let c = APRES.captures(role)?;
+    let o = c[1].trim().trim_end_matches(['.', '"', '»', '”']).trim();
+    (!o.is_empty()).then(|| o.to_string())
 }
 
 /// The acronym in a title's closing parentheses ("DILE", "Dile", "5G"); not
@@ -749,6 +841,29 @@ mod tests {
         assert_eq!(personne_attribuee("Témoignage de France Travail, opérateur public"), None);
         assert_eq!(personne_attribuee("Témoignage du GIE SESAM-Vitale, un groupement expert"), None);
         assert_eq!(personne_attribuee("Témoignage de Marie Durand"), None);
+        assert!(personne_attribuee("Témoignage de M. Jean Dupont, directeur du projet").is_some());
+        assert!(personne_attribuee("Témoignage de Marie DURAND, cheffe de projet").is_some());
+        for organisation in [
+            "Business France, directeur du numérique",
+            "Centre Pompidou, responsable des systèmes",
+            "Région Bretagne, directeur du numérique",
+            "Nantes Métropole, chargée de mission",
+            "Université Paris-Saclay, directeur",
+            "Agence Bio, responsable",
+        ] {
+            assert_eq!(personne_attribuee(&format!("Témoignage de {organisation}")), None, "{organisation}");
+        }
+        assert_eq!(
+            organisation_du_role("directrice du numérique de l'Agence Bidule").as_deref(),
+            Some("Agence Bidule")
+        );
+        assert_eq!(organisation_du_role("cheffe de projet chez Business France").as_deref(), Some("Business France"));
+        assert_eq!(
+            organisation_du_role("directeur au Centre hospitalier de Rouen").as_deref(),
+            Some("Centre hospitalier de Rouen")
+        );
+        assert_eq!(organisation_du_role("cheffe de projet"), None);
+        assert_eq!(organisation_du_role("directeur du numérique"), None);
     }
 
     #[test]

@@ -303,17 +303,25 @@ fn depuis_raw(raw: Raw) -> FrontMatter {
 
 /// `files:` as the site writes it: `- file: "/uploads/x.pdf"` (or `lien:`)
 /// with `nom: Télécharger le communiqué de presse`.
+/// A single entry, a plain address, or a list of either are read too.
 fn fichiers(files: Option<&Flex>) -> Vec<(String, String)> {
-    let Some(Flex::List(items)) = files else { return Vec::new() };
-    items
-        .iter()
-        .filter_map(|item| {
-            let Flex::Map(m) = item else { return None };
-            let champ = |k: &str| m.get(k).and_then(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-            let adresse = champ("file").or_else(|| champ("lien")).or_else(|| champ("url"))?;
-            Some((adresse.clone(), champ("nom").or_else(|| champ("title")).unwrap_or(adresse)))
-        })
-        .collect()
+    let un = |item: &Flex| -> Option<(String, String)> {
+        match item {
+            Flex::Map(m) => {
+                let champ =
+                    |k: &str| m.get(k).and_then(Flex::text).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+                let adresse = champ("file").or_else(|| champ("lien")).or_else(|| champ("url"))?;
+                Some((adresse.clone(), champ("nom").or_else(|| champ("title")).unwrap_or(adresse)))
+            }
+            Flex::Text(t) if !t.trim().is_empty() => Some((t.trim().to_string(), t.trim().to_string())),
+            _ => None,
+        }
+    };
+    match files {
+        Some(Flex::List(items)) => items.iter().filter_map(un).collect(),
+        Some(item) => un(item).into_iter().collect(),
+        None => Vec::new(),
+    }
 }
 
 /// What can be read from an invalid front matter, line by line: the
@@ -495,7 +503,10 @@ mod tests {
                 ("/uploads/b.pdf".to_string(), "/uploads/b.pdf".to_string())
             ]
         );
-        assert_eq!(parse("title: T\nfiles: rien\n").unwrap().fichiers, []);
+        let seul = |y: &str| parse(y).unwrap().fichiers;
+        assert_eq!(seul("title: T\nfiles: /a.pdf\n"), [("/a.pdf".to_string(), "/a.pdf".to_string())]);
+        assert_eq!(seul("title: T\nfiles:\n  file: /b.pdf\n  nom: B\n"), [("/b.pdf".to_string(), "B".to_string())]);
+        assert_eq!(seul("title: T\nfiles:\n- /c.pdf\n"), [("/c.pdf".to_string(), "/c.pdf".to_string())]);
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub struct CitationBrute {
     pub auteur: Option<String>,
     /// The number of text blocks met before it (where it stands among them).
     pub position: usize,
+    /// The number of item and section markers met before it: a quote and
+    /// a marker at the same block are told apart by it.
+    pub marques_avant: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -544,9 +547,35 @@ fn decouper(
     };
     let n = blocs.len();
     let mut blocs = blocs.into_iter();
+    let mut marques_vues = 0;
     for i in 0..=n {
-        // Markers and links that stand before block `i`.
-        while let Some((_, m)) = marques.next_if(|(at, _)| *at <= i) {
+        // Markers, quotes and links that stand before block `i`, markers
+        // and quotes in the order they were met.
+        loop {
+            if let Some(c) = citations.next_if(|c| c.position <= i && c.marques_avant <= marques_vues) {
+                // A `.citation` quote inside an open section is the
+                // section's text ("Projet X" … « quote » … "Témoignage de
+                // …"), not a testimonial of its own; one with its own
+                // attribution stays one.
+                let attestee =
+                    c.auteur.as_deref().is_some_and(|a| ATTRIBUTION.is_match(a)) || ATTRIBUTION.is_match(&c.texte);
+                match ouverte.as_mut() {
+                    Some(o) if c.classee && !c.texte.trim().is_empty() && !attestee => {
+                        let debut = o.blocs.len();
+                        o.blocs.extend(c.texte.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Bloc {
+                            genre: Genre::Paragraphe,
+                            texte: l.to_string(),
+                            gras: false,
+                        }));
+                        let n = o.blocs.len() - debut;
+                        o.citations.push((debut, n, c));
+                    }
+                    _ => page.citations.push(c),
+                }
+                continue;
+            }
+            let Some((_, m)) = marques.next_if(|(at, _)| *at <= i) else { break };
+            marques_vues += 1;
             match m {
                 Marque::Item(n) => {
                     if let Some(e) = items.get_mut(n).and_then(Option::take) {
@@ -559,24 +588,6 @@ fn decouper(
                     }
                     ouverte = Some(Ouverte { lien: l, blocs: Vec::new(), liens: Vec::new(), citations: Vec::new() });
                 }
-            }
-        }
-        // A `.citation` quote inside an open section is the section's text
-        // ("Projet X" … « quote » … "Témoignage de …"), not a testimonial
-        // of its own.
-        while let Some(c) = citations.next_if(|c| c.position <= i) {
-            match ouverte.as_mut() {
-                Some(o) if c.classee && !c.texte.trim().is_empty() => {
-                    let debut = o.blocs.len();
-                    o.blocs.extend(c.texte.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Bloc {
-                        genre: Genre::Paragraphe,
-                        texte: l.to_string(),
-                        gras: false,
-                    }));
-                    let n = o.blocs.len() - debut;
-                    o.citations.push((debut, n, c));
-                }
-                _ => page.citations.push(c),
             }
         }
         while let Some((_, l)) = liens.next_if(|(at, _)| *at <= i) {
@@ -981,6 +992,7 @@ impl Walker {
                                     classee: true,
                                     auteur: Some(auteur),
                                     position: self.blocs.len(),
+                                    marques_avant: self.marques.len(),
                                 }),
                             }
                             for a in c.select(&A_HREF) {
@@ -993,6 +1005,7 @@ impl Walker {
                             classee: a_classe(&c, "citation"),
                             auteur: None,
                             position: self.blocs.len(),
+                            marques_avant: self.marques.len(),
                         });
                         if a_classe(&c, "citation") {
                             for a in c.select(&A_HREF) {
