@@ -156,6 +156,28 @@ fn layouts_a_quote_inside_a_section_is_the_sections_text() {
     assert_eq!(de("ouverte--citation-1"), ["8000000"]);
 }
 
+/// A page announcing testimonials that only shows images without a text
+/// alternative says so; a page with such images but no such title only
+/// counts them in its `aucun-temoignage` reason.
+#[test]
+fn layouts_testimonials_given_only_as_images_are_reported() {
+    let wd = Workdir::new();
+    wd.write(
+        "p/images.md",
+        "---\ntitle: 3 témoignages de femmes du numérique\ndate: 2024-01-01\n---\n\n![1-ab12.png](/uploads/1.png)\n\n![2-cd34.png](/uploads/2.png)\n\n![Portrait de Marie, cheffe de projet](/uploads/3.png)\n",
+    );
+    wd.write("p/photos.md", "---\ntitle: Une journée\ndate: 2024-01-01\n---\n\nUne journée.\n\n![](/uploads/4.png)\n");
+    build(&wd, "p");
+    let a = lignes(&wd, "p", "anomalies");
+    let de = |doc: &str, code: &str| {
+        a.iter().find(|r| r["document"] == doc && r["code"] == code).map(|r| r["message"].clone())
+    };
+    let m = de("images", "temoignages-en-images").expect("temoignages-en-images");
+    assert!(m.contains("2 image(s) sans texte de remplacement"), "{m}");
+    assert!(de("photos", "temoignages-en-images").is_none());
+    assert!(de("photos", "aucun-temoignage").unwrap().contains("1 image(s) sans texte de remplacement"));
+}
+
 /// A fake site template: what a browser saves of a post page.
 fn page_rendue(md: &str) -> Vec<u8> {
     let texte = std::fs::read_to_string(racine().join(md)).unwrap();

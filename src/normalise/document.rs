@@ -708,6 +708,28 @@ fn retenir<'p>(page: &'p PageBrute, constats: &mut Constats<'_>, illisible: bool
                     .into(),
             );
         }
+        if page.images_sans_texte > 0 {
+            motifs.push(format!(
+                "{} image(s) sans texte de remplacement (alt vide ou nom de fichier)",
+                page.images_sans_texte
+            ));
+            // "11 témoignages pour valoriser…" and only images: the
+            // testimonials are there for who sees them, not in the text.
+            let annonce =
+                page.front.title.as_deref().is_some_and(|t| super::texte::forme_comparable(t).contains("temoignage"));
+            if annonce {
+                constats.ajouter(
+                    None,
+                    "temoignages-en-images",
+                    Severite::Avertissement,
+                    format!(
+                        "Le titre annonce des témoignages, mais la page n'en donne aucun en texte et montre {} image(s) sans texte de remplacement : les témoignages ne sont sans doute lisibles qu'en image (ni dans ce jeu, ni pour un lecteur d'écran).",
+                        page.images_sans_texte
+                    ),
+                    None,
+                );
+            }
+        }
         constats.ajouter(
             None,
             "aucun-temoignage",

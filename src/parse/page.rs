@@ -140,6 +140,8 @@ pub struct PageBrute {
     pub sections_ouvertes: Vec<LienBrut>,
     /// What makes the page itself suspect (too deep, cut short).
     pub constats: Vec<(&'static str, crate::model::Severite, String)>,
+    /// Images of the page without a text alternative (see `sans_alternative`).
+    pub images_sans_texte: usize,
 }
 
 /// Deepest element nesting read. Real pages nest a few dozen levels;
@@ -437,6 +439,7 @@ pub fn parse_page(text: &str, format: Format) -> PageBrute {
         citations: plat.citations,
         sections_ouvertes: Vec::new(),
         constats,
+        images_sans_texte: plat.images_sans_texte,
     };
     decouper(&mut page, plat.blocs, plat.liens, plat.marques, plat.items);
     citations_attestees(&mut page);
@@ -909,6 +912,17 @@ struct Walker {
     /// `PROFONDEUR_PARCOURS` was left out.
     profondeur: usize,
     tronque: bool,
+    /// Images whose text alternative is missing or only a file name.
+    images_sans_texte: usize,
+}
+
+/// An image that says nothing to who cannot see it: no `alt`, an empty
+/// one, or a file name ("3-fb77c4.png", as Markdown writes an image left
+/// without a description).
+fn sans_alternative(alt: Option<&str>) -> bool {
+    let alt = alt.unwrap_or("").trim().to_ascii_lowercase();
+    alt.is_empty()
+        || [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"].iter().any(|x| alt.ends_with(x) && !alt.contains(' '))
 }
 
 /// Deepest element the walk descends into. The estimate before parsing
@@ -962,6 +976,12 @@ impl Walker {
                     }
                     if name == "br" {
                         self.texte.push(' ');
+                        continue;
+                    }
+                    if name == "img" {
+                        if self.plat && sans_alternative(el.attr("alt")) {
+                            self.images_sans_texte += 1;
+                        }
                         continue;
                     }
                     if self.plat && a_classe(&c, "lien-important") {
